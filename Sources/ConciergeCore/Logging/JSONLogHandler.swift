@@ -1,0 +1,76 @@
+import Foundation
+public import Logging
+
+/// swift-log handler writing one JSON object per line (or a readable line in text mode):
+/// `timestamp` (ISO-8601 UTC), `level`, `service`, `message`, `request_id` when known, then metadata.
+/// A value type, as swift-log requires: copies carry their own level and metadata.
+public struct JSONLogHandler: LogHandler {
+    public enum Format: Sendable {
+        case json, text
+    }
+
+    public var logLevel: Logger.Level
+    public var metadata: Logger.Metadata = [:]
+    public var metadataProvider: Logger.MetadataProvider?
+    let label: String
+    let service: String
+    let format: Format
+    let output: LogOutput
+
+    public init(label: String, service: String = "concierge", level: Logger.Level, format: Format, output: LogOutput = .standardOutput) {
+        self.label = label
+        self.service = service
+        self.logLevel = level
+        self.format = format
+        self.output = output
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    public func log(event: LogEvent) {
+        var merged = metadata
+        if let provided = metadataProvider?.get() { merged.merge(provided) { _, new in new } }
+        if let extra = event.metadata { merged.merge(extra) { _, new in new } }
+        let requestID = merged.removeValue(forKey: "request.id")
+        let timestamp = LogTimestamp.now()
+        switch format {
+        case .json:
+            output.write(jsonLine(timestamp: timestamp, event: event, requestID: requestID, metadata: merged))
+        case .text:
+            output.write(textLine(timestamp: timestamp, event: event, requestID: requestID, metadata: merged))
+        }
+    }
+
+    func jsonLine(timestamp: String, event: LogEvent, requestID: Logger.Metadata.Value?, metadata: Logger.Metadata) -> String {
+        var line = "{\"timestamp\":\"\(timestamp)\",\"level\":\"\(event.level.rawValue)\",\"service\":"
+        JSONText.appendString(service, to: &line)
+        line += ",\"message\":"
+        JSONText.appendString(SecretScrubber.scrub(event.message.description), to: &line)
+        if let requestID {
+            line += ",\"request_id\":"
+            JSONText.append(requestID, to: &line)
+        }
+        line += ",\"logger\":"
+        JSONText.appendString(label, to: &line)
+        for key in metadata.keys.sorted() {
+            line += ","
+            JSONText.appendString(key, to: &line)
+            line += ":"
+            JSONText.append(metadata[key]!, to: &line)
+        }
+        line += "}"
+        return line
+    }
+
+    func textLine(timestamp: String, event: LogEvent, requestID: Logger.Metadata.Value?, metadata: Logger.Metadata) -> String {
+        var line = "\(timestamp) \(event.level.rawValue.uppercased()) \(SecretScrubber.scrub(event.message.description))"
+        if let requestID { line += " request_id=\(requestID)" }
+        for key in metadata.keys.sorted() {
+            line += " \(key)=\(SecretScrubber.scrub(metadata[key]!.description))"
+        }
+        return line
+    }
+}

@@ -1,0 +1,49 @@
+/// Minimal, allocation-light JSON writing for log lines.
+enum JSONText {
+    static func appendString(_ value: String, to line: inout String) {
+        line.append("\"")
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": line.append("\\\"")
+            case "\\": line.append("\\\\")
+            case "\n": line.append("\\n")
+            case "\r": line.append("\\r")
+            case "\t": line.append("\\t")
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                line.append("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
+            default: line.unicodeScalars.append(scalar)
+            }
+        }
+        line.append("\"")
+    }
+
+    static func append(_ value: LoggerMetadataValue, to line: inout String) {
+        switch value {
+        case .string(let string): appendString(SecretScrubber.scrub(string), to: &line)
+        case .stringConvertible(let convertible):
+            let text = convertible.description
+            if convertible is any Numeric, Double(text)?.isFinite == true { line.append(text) } else { appendString(SecretScrubber.scrub(text), to: &line) }
+        case .array(let values):
+            line.append("[")
+            for (index, element) in values.enumerated() {
+                if index > 0 { line.append(",") }
+                append(element, to: &line)
+            }
+            line.append("]")
+        case .dictionary(let dictionary):
+            line.append("{")
+            for (index, key) in dictionary.keys.sorted().enumerated() {
+                if index > 0 { line.append(",") }
+                appendString(key, to: &line)
+                line.append(":")
+                append(dictionary[key]!, to: &line)
+            }
+            line.append("}")
+        }
+    }
+}
+
+import Logging
+
+typealias LoggerMetadataValue = Logger.Metadata.Value

@@ -1,0 +1,70 @@
+import Foundation
+public import Hummingbird
+import NIOCore
+
+/// Decodes JSON request bodies with the checks every JSON route needs: `Content-Type` (415),
+/// the body limit (413) and a 400 that says what is wrong with the JSON.
+public enum JSONBodyDecoder {
+    public static func decode<T: Decodable>(_ type: T.Type, from request: Request, context: AppRequestContext) async throws -> T {
+        let contentType = request.headers[.contentType]
+        guard let contentType, Self.isJSON(contentType) else {
+            throw APIError.unsupportedMediaType(contentType)
+        }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw APIError.payloadTooLarge(limit: context.maxUploadSize)
+        } catch is NIOTooManyBytesError {
+            throw APIError.payloadTooLarge(limit: context.maxUploadSize)
+        }
+        guard buffer.readableBytes > 0 else {
+            throw APIError.badRequest("Request body is empty; expected a JSON object.", code: "invalid_json")
+        }
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
+        } catch let error as DecodingError {
+            throw APIError.badRequest(describe(error), code: "invalid_json")
+        }
+    }
+
+    static func isJSON(_ contentType: String) -> Bool {
+        let mediaType = contentType.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        return mediaType == "application/json" || (mediaType?.hasSuffix("+json") ?? false)
+    }
+
+    /// A client-facing sentence for a decoding failure: which field, what was expected.
+    public static func describe(_ error: DecodingError) -> String {
+        func path(_ codingPath: [any CodingKey]) -> String {
+            let joined = codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+            return joined.hasPrefix(".") ? String(joined.dropFirst()) : joined
+        }
+        switch error {
+        case .dataCorrupted(let context) where context.codingPath.isEmpty:
+            let detail = context.underlyingError.map { " (\(String(describing: $0)))" } ?? ""
+            return "Malformed JSON: \(context.debugDescription)\(detail)".replacingOccurrences(of: "\n", with: " ")
+        case .dataCorrupted(let context):
+            return "Invalid value at '\(path(context.codingPath))': \(context.debugDescription)"
+        case .keyNotFound(let key, let context):
+            let prefix = context.codingPath.isEmpty ? "" : "\(path(context.codingPath))."
+            return "Missing required field '\(prefix)\(key.stringValue)'."
+        case .typeMismatch(let type, let context):
+            return "Field '\(path(context.codingPath))' has the wrong type: expected \(describeType(type))."
+        case .valueNotFound(let type, let context):
+            return "Field '\(path(context.codingPath))' is null: expected \(describeType(type))."
+        @unknown default:
+            return "Invalid JSON body."
+        }
+    }
+
+    private static func describeType(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "a string"
+        case is Int.Type, is Int64.Type, is Int32.Type: "an integer"
+        case is Double.Type, is Float.Type: "a number"
+        case is Bool.Type: "a boolean"
+        default:
+            String(describing: type).hasPrefix("Array") ? "an array" : (String(describing: type).hasPrefix("Dictionary") ? "an object" : "\(type)")
+        }
+    }
+}

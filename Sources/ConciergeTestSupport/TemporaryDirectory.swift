@@ -1,0 +1,11 @@
+import Foundation
+
+/// A fresh directory under the system temp dir, removed when the body returns.
+public enum TemporaryDirectory {
+    public static func with<T>(_ body: (String) async throws -> T) async throws -> T {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("concierge-test-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        return try await body(path)
+    }
+}

@@ -1,0 +1,85 @@
+import ConciergeCore
+import ConciergeStorePostgres
+import ConciergeStoreSQLite
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Opens the store the configuration names: PostgreSQL when `DATABASE_URL` is set, else the SQLite file.
+enum StoreFactory {
+    /// An open store plus the service that must run for it to work (PostgreSQL's pool).
+    struct Opened {
+        let store: any Store
+        let service: (any Service)?
+    }
+
+    static func open(_ configuration: AppConfiguration, logger: Logger) throws -> Opened {
+        if let url = configuration.databaseURL {
+            let store = PostgresStore(url: try PostgresURL(url), poolSize: configuration.databasePoolSize, logger: logger)
+            return Opened(store: store, service: store)
+        }
+        return Opened(store: try SQLiteStore(path: configuration.sqlitePath, logger: logger), service: nil)
+    }
+
+    static func knownMigrations(_ configuration: AppConfiguration) -> [Migration] {
+        configuration.databaseURL == nil ? SQLiteStore.knownMigrations : PostgresStore.knownMigrations
+    }
+
+    /// Runs `body` with an open store (and its pool running), then closes it. For one-shot commands.
+    /// With `createIfMissing: false`, a SQLite file that does not exist yet is not created: only its directory is checked.
+    static func withStore<T: Sendable>(
+        _ configuration: AppConfiguration,
+        logger: Logger,
+        createIfMissing: Bool = true,
+        _ body: @escaping @Sendable (any Store) async throws -> T
+    ) async throws -> T {
+        if !createIfMissing, configuration.databaseURL == nil, !FileManager.default.fileExists(atPath: configuration.sqlitePath) {
+            try checkWritableDirectory(configuration.dataDirectory)
+            return try await body(EmptyStore())
+        }
+        let opened = try open(configuration, logger: logger)
+        do {
+            let result = try await run(opened, body)
+            try? await opened.store.close()
+            return result
+        } catch {
+            try? await opened.store.close()
+            throw error
+        }
+    }
+
+    private static func run<T: Sendable>(_ opened: Opened, _ body: @escaping @Sendable (any Store) async throws -> T) async throws -> T {
+        guard let service = opened.service else { return try await body(opened.store) }
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await service.run(); return nil }
+            group.addTask { try await body(opened.store) }
+            defer { group.cancelAll() }
+            while let result = try await group.next() {
+                if let result { return result }
+            }
+            throw StoreError.closed
+        }
+    }
+
+    /// The data directory exists and is writable, or can be created.
+    static func checkWritableDirectory(_ path: String) throws {
+        var directory = URL(fileURLWithPath: path).standardizedFileURL
+        while !FileManager.default.fileExists(atPath: directory.path), directory.path != "/" {
+            directory = directory.deletingLastPathComponent()
+        }
+        guard FileManager.default.isWritableFile(atPath: directory.path) else {
+            throw StoreError.invalidConfiguration("data directory \(path) cannot be created or written (\(directory.path) is not writable)")
+        }
+    }
+}
+
+/// Stands in for a SQLite database that does not exist yet: nothing applied, always reachable.
+private struct EmptyStore: Store {
+    let backend = StoreBackend.sqlite
+    func migrate() async throws -> MigrationReport { MigrationReport(applied: [], version: 0) }
+    func appliedMigrations() async throws -> [AppliedMigration] { [] }
+    func ping() async throws {}
+    func metadata(_ key: String) async throws -> String? { nil }
+    func setMetadata(_ key: String, _ value: String) async throws {}
+    func close() async throws {}
+}

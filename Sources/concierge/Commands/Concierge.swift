@@ -1,0 +1,12 @@
+import ArgumentParser
+
+/// The `concierge` command line.
+@main
+struct Concierge: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "concierge",
+        abstract: "Concierge: a self-hosted AI assistant server.",
+        subcommands: [ServeCommand.self, MigrateCommand.self, CheckConfigCommand.self, VersionCommand.self],
+        defaultSubcommand: nil
+    )
+}

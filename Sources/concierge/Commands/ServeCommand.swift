@@ -1,0 +1,25 @@
+import ArgumentParser
+import Logging
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the HTTP server (applies pending migrations first)."
+    )
+
+    @OptionGroup var options: ConfigOptions
+
+    func run() async throws {
+        let configuration = try await options.load()
+        let logger = LoggingBootstrap.bootstrap(configuration)
+        do {
+            try await ConciergeServer(configuration: configuration, logger: logger).run()
+        } catch let error as ExitCode {
+            throw error
+        } catch {
+            logger.critical("Server stopped", metadata: ["error.message": .string(StartupError.describe(error))])
+            printError(StartupError.describe(error))
+            throw ExitCode(1)
+        }
+    }
+}

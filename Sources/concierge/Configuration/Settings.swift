@@ -1,0 +1,70 @@
+import ConciergeStorePostgres
+import Foundation
+import Logging
+
+/// The table of every setting. Add a row here and to `docs/configuration.md`.
+enum Settings {
+    static let all: [Setting] = [
+        Setting("server.host", env: "CONCIERGE_HOST", flag: "host", default: "127.0.0.1") { raw, config in
+            guard !raw.isEmpty, !raw.contains(where: \.isWhitespace) else { return "must be a host name or IP address" }
+            config.host = raw
+            return nil
+        },
+        Setting("server.port", env: "CONCIERGE_PORT", flag: "port", default: "8080") { raw, config in
+            guard let port = Int(raw), (0...65535).contains(port) else { return "must be a port number from 0 to 65535, got '\(raw)'" }
+            config.port = port
+            return nil
+        },
+        Setting("data_dir", env: "CONCIERGE_DATA_DIR", flag: "data-dir", default: "./data") { raw, config in
+            guard !raw.isEmpty else { return "must be a directory path" }
+            config.dataDirectory = raw
+            return nil
+        },
+        Setting("database.url", env: "DATABASE_URL", flag: "database-url", default: "(unset: SQLite)", secret: true) { raw, config in
+            guard !raw.isEmpty else { return nil }
+            do {
+                _ = try PostgresURL(raw)
+            } catch {
+                return "is not a usable PostgreSQL URL (\(PostgresURL.redacted(raw))): \(error)"
+            }
+            config.databaseURL = raw
+            return nil
+        },
+        Setting("database.pool_size", env: "CONCIERGE_DB_POOL_SIZE", default: "10") { raw, config in
+            guard let size = Int(raw), (1...1000).contains(size) else { return "must be an integer from 1 to 1000, got '\(raw)'" }
+            config.databasePoolSize = size
+            return nil
+        },
+        Setting("log.level", env: "CONCIERGE_LOG_LEVEL", flag: "log-level", default: "info") { raw, config in
+            guard let level = Logger.Level(rawValue: raw.lowercased()) else {
+                return "must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")), got '\(raw)'"
+            }
+            config.logLevel = level
+            return nil
+        },
+        Setting("log.format", env: "CONCIERGE_LOG_FORMAT", flag: "log-format", default: "json") { raw, config in
+            guard let format = AppConfiguration.LogFormat(rawValue: raw.lowercased()) else { return "must be json or text, got '\(raw)'" }
+            config.logFormat = format
+            return nil
+        },
+        Setting("server.max_body_bytes", env: "CONCIERGE_MAX_BODY_BYTES", default: "1048576") { raw, config in
+            guard let bytes = Int(raw), (1...(1 << 30)).contains(bytes) else { return "must be a byte count from 1 to 1073741824, got '\(raw)'" }
+            config.maxBodyBytes = bytes
+            return nil
+        },
+        Setting("server.drain_timeout_s", env: "CONCIERGE_DRAIN_TIMEOUT_S", default: "10") { raw, config in
+            guard let seconds = Double(raw), seconds.isFinite, (0...3600).contains(seconds) else {
+                return "must be a number of seconds from 0 to 3600, got '\(raw)'"
+            }
+            config.drainTimeoutSeconds = seconds
+            return nil
+        },
+        Setting("server.shutdown_delay_s", env: "CONCIERGE_SHUTDOWN_DELAY_S", default: "1") { raw, config in
+            guard let seconds = Double(raw), seconds.isFinite, (0...3600).contains(seconds) else {
+                return "must be a number of seconds from 0 to 3600, got '\(raw)'"
+            }
+            config.shutdownDelaySeconds = seconds
+            return nil
+        },
+    ]
+}
