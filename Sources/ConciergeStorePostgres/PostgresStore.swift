@@ -26,7 +26,7 @@ public final class PostgresStore: Store, Service {
 
     public func migrate() async throws -> MigrationReport {
         do {
-            return try await client.withTransaction(logger: logger) { connection in
+            return try await transaction { connection in
                 // One migrator at a time across replicas.
                 try await connection.query("SELECT pg_advisory_xact_lock(7247823)", logger: logger)
                 try await connection.query(PostgresQuery(unsafeSQL: PostgresMigrations.bookkeepingTable), logger: logger)
@@ -94,6 +94,7 @@ public final class PostgresStore: Store, Service {
     package static func describe(_ error: any Error) -> String {
         if let error = error as? PSQLError {
             if let message = error.serverInfo?[.message] { return "PostgreSQL: \(message)" }
+            if let underlying = error.underlying { return "PostgreSQL \(error.code): \(underlying)" }
             return "PostgreSQL \(error.code)"
         }
         return String(describing: type(of: error))

@@ -67,24 +67,20 @@ public struct PostgresURL: Sendable, Equatable {
         return configuration
     }
 
-    private var tls: PostgresClient.Configuration.TLS {
+    /// The TLS settings libpq's `sslmode` implies: nil for `disable`; `required` unless `prefer`.
+    var tlsSettings: (configuration: TLSConfiguration, required: Bool)? {
+        var tls = TLSConfiguration.makeClientConfiguration()
         switch sslMode {
-        case .disable:
-            return .disable
-        case .prefer:
-            var tls = TLSConfiguration.makeClientConfiguration()
-            tls.certificateVerification = .none
-            return .prefer(tls)
-        case .require:
-            var tls = TLSConfiguration.makeClientConfiguration()
-            tls.certificateVerification = .none
-            return .require(tls)
-        case .verifyCA:
-            var tls = TLSConfiguration.makeClientConfiguration()
-            tls.certificateVerification = .noHostnameVerification
-            return .require(tls)
-        case .verifyFull:
-            return .require(.makeClientConfiguration())
+        case .disable: return nil
+        case .prefer, .require: tls.certificateVerification = .none
+        case .verifyCA: tls.certificateVerification = .noHostnameVerification
+        case .verifyFull: break
         }
+        return (tls, sslMode != .prefer)
+    }
+
+    private var tls: PostgresClient.Configuration.TLS {
+        guard let settings = tlsSettings else { return .disable }
+        return settings.required ? .require(settings.configuration) : .prefer(settings.configuration)
     }
 }

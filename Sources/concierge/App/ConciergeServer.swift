@@ -2,7 +2,7 @@ import ConciergeCore
 import ConciergeHTTP
 import Hummingbird
 import Logging
-import Metrics
+import NIOCore
 import Prometheus
 import ServiceLifecycle
 import UnixSignals
@@ -12,10 +12,25 @@ import UnixSignals
 struct ConciergeServer {
     let configuration: AppConfiguration
     let logger: Logger
+    let registry: PrometheusCollectorRegistry
+    /// Routes added after the production ones; tests use it for slow or failing endpoints.
+    var extraRoutes: @Sendable (Router<AppRequestContext>) -> Void = { _ in }
+    /// Called with the bound port once the server listens.
+    var onServing: @Sendable (Int) -> Void = { _ in }
 
-    func run() async throws {
-        let registry = PrometheusCollectorRegistry()
-        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+    init(configuration: AppConfiguration, logger: Logger, registry: PrometheusCollectorRegistry) {
+        self.configuration = configuration
+        self.logger = logger
+        self.registry = registry
+    }
+
+    /// Everything `serve` runs, ready to start: the group and the store to close after it ends.
+    struct Assembly {
+        let group: ServiceGroup
+        let store: any Store
+    }
+
+    func assemble(signals: Bool = true) throws -> Assembly {
         let opened = try StoreFactory.open(configuration, logger: logger)
         let readiness = ReadinessState()
         let dependencies = HTTPDependencies(
@@ -24,43 +39,55 @@ struct ConciergeServer {
             readiness: readiness,
             registry: registry
         )
-        let application = buildApplication(dependencies: dependencies, store: opened.store)
+        let application = buildApplication(router: buildAppRouter(dependencies, store: opened.store), store: opened.store)
         var services: [any Service] = []
         if let storeService = opened.service { services.append(storeService) }
         services.append(application)
         services.append(DrainGate(readiness: readiness, delay: .seconds(configuration.shutdownDelaySeconds), logger: logger))
-        let group = ServiceGroup(
-            configuration: .init(
-                services: services.map { .init(service: $0) },
-                gracefulShutdownSignals: [.sigterm, .sigint],
-                cancellationSignals: [],
-                logger: logger
-            ).withShutdownBound(seconds: configuration.drainTimeoutSeconds)
+        var groupConfiguration = ServiceGroupConfiguration(
+            services: services.map { .init(service: $0) },
+            gracefulShutdownSignals: signals ? [.sigterm, .sigint] : [],
+            cancellationSignals: [],
+            logger: logger
         )
-        defer { logger.info("Stopped") }
-        do {
-            try await group.run()
-        } catch {
-            try? await opened.store.close()
-            throw error
-        }
-        try await opened.store.close()
+        groupConfiguration.maximumGracefulShutdownDuration = .milliseconds(Int64(configuration.drainTimeoutSeconds * 1000))
+        return Assembly(group: ServiceGroup(configuration: groupConfiguration), store: opened.store)
     }
 
-    func buildApplication(dependencies: HTTPDependencies, store: any Store) -> some ApplicationProtocol {
-        let router = buildRouter(dependencies)
+    func run() async throws {
+        let assembly = try assemble()
+        do {
+            try await assembly.group.run()
+        } catch {
+            try? await assembly.store.close()
+            throw error
+        }
+        try await assembly.store.close()
+        logger.info("Stopped")
+    }
+
+    /// The router with every production route, plus `extraRoutes`.
+    func buildAppRouter(_ dependencies: HTTPDependencies, store: any Store) -> Router<AppRequestContext> {
+        buildRouter(dependencies) { router in
+            extraRoutes(router)
+        }
+    }
+
+    func buildApplication(router: Router<AppRequestContext>, store: any Store) -> some Service {
         var application = Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
-            onServerRunning: { [logger, configuration] channel in
+            onServerRunning: { [logger, configuration, onServing] channel in
+                let port = channel.localAddress?.port ?? configuration.port
                 logger.info(
                     "Serving",
                     metadata: [
-                        "http.address": .string("\(configuration.host):\(channel.localAddress?.port ?? configuration.port)"),
+                        "http.address": .string("\(configuration.host):\(port)"),
                         "db.backend": .string(store.backend.rawValue),
                         "version": .string(ConciergeVersion.current),
                     ]
                 )
+                onServing(port)
             },
             logger: logger
         )
@@ -72,14 +99,5 @@ struct ConciergeServer {
             logger.info("Schema ready", metadata: ["db.schema_version": .stringConvertible(report.version)])
         }
         return application
-    }
-}
-
-extension ServiceGroupConfiguration {
-    /// Bounds the whole graceful shutdown by the drain timeout; past it, remaining work is cancelled.
-    func withShutdownBound(seconds: Double) -> Self {
-        var copy = self
-        copy.maximumGracefulShutdownDuration = .milliseconds(Int64(seconds * 1000))
-        return copy
     }
 }

@@ -31,6 +31,9 @@ struct CheckConfigCommand: AsyncParsableCommand {
     static func checkDatabase(_ configuration: AppConfiguration) async -> [String] {
         let logger = LoggingBootstrap.quiet()
         do {
+            if let url = configuration.databaseURL {
+                try await PostgresStore.probe(try PostgresURL(url), logger: logger)
+            }
             return try await StoreFactory.withStore(configuration, logger: logger, createIfMissing: false) { store in
                 try await withDeadline(.seconds(5)) { try await store.ping() }
                 let applied = try await store.appliedMigrations().map(\.version)

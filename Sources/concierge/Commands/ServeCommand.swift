@@ -1,5 +1,7 @@
 import ArgumentParser
 import Logging
+import Metrics
+import Prometheus
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -12,10 +14,10 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = try await options.load()
         let logger = LoggingBootstrap.bootstrap(configuration)
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         do {
-            try await ConciergeServer(configuration: configuration, logger: logger).run()
-        } catch let error as ExitCode {
-            throw error
+            try await ConciergeServer(configuration: configuration, logger: logger, registry: registry).run()
         } catch {
             logger.critical("Server stopped", metadata: ["error.message": .string(StartupError.describe(error))])
             printError(StartupError.describe(error))

@@ -1,0 +1,85 @@
+import ConciergeCore
+import ConciergeHTTP
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Testing
+
+@Suite struct LoggingTests {
+    @Test func jsonLinesCarryTheRequiredFields() throws {
+        let output = LogOutput.capture()
+        var logger = capturingLogger(output)
+        logger[metadataKey: "request.id"] = "req-1"
+        logger.info("Something happened", metadata: ["job.id": "42", "count": .stringConvertible(3), "tags": ["a", "b"]])
+        let line = try #require(parsedLines(output).first)
+        #expect(line["message"] as? String == "Something happened")
+        #expect(line["level"] as? String == "info")
+        #expect(line["service"] as? String == "concierge")
+        #expect(line["request_id"] as? String == "req-1")
+        #expect(line["job.id"] as? String == "42")
+        #expect(line["count"] as? Int == 3)
+        #expect(line["tags"] as? [String] == ["a", "b"])
+        let timestamp = try #require(line["timestamp"] as? String)
+        #expect(timestamp.wholeMatch(of: #/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z/#) != nil)
+    }
+
+    @Test func levelFiltersLines() {
+        let output = LogOutput.capture()
+        let logger = capturingLogger(output, level: .warning)
+        logger.info("hidden")
+        logger.warning("shown")
+        #expect(output.lines.count == 1)
+    }
+
+    @Test func controlCharactersAndQuotesStayValidJSON() throws {
+        let output = LogOutput.capture()
+        capturingLogger(output).info("quote \" backslash \\ newline \n tab \t bell \u{7}")
+        let line = try #require(parsedLines(output).first)
+        #expect(line["message"] as? String == "quote \" backslash \\ newline \n tab \t bell \u{7}")
+    }
+
+    @Test func textFormatIsOneReadableLine() {
+        let output = LogOutput.capture()
+        let logger = Logger(label: "t") { JSONLogHandler(label: $0, level: .info, format: .text, output: output) }
+        logger.info("hello", metadata: ["k": "v"])
+        #expect(output.lines.count == 1)
+        #expect(output.lines[0].contains("INFO hello k=v"))
+    }
+
+    @Test func credentialsAreScrubbed() throws {
+        let output = LogOutput.capture()
+        capturingLogger(output).error(
+            "failed", metadata: ["url": "postgres://user:s3cretpw@db:5432/x", "auth": "Bearer abc.def.ghi", "key": "sk-ABCDEFGHIJKLMNOP"]
+        )
+        let text = output.lines.joined()
+        #expect(!text.contains("s3cretpw"))
+        #expect(!text.contains("abc.def.ghi"))
+        #expect(!text.contains("ABCDEFGHIJKLMNOP"))
+    }
+
+    @Test func oneAccessLinePerRequestWithoutBodiesOrAuthorization() async throws {
+        let output = LogOutput.capture()
+        let app = Application(router: buildRouter(.test(), extraRoutes: addTestRoutes), logger: capturingLogger(output))
+        try await app.test(.router) { client in
+            _ = try await client.execute(
+                uri: "/test/echo", method: .post,
+                headers: [.contentType: "application/json", .authorization: "Bearer topsecret-token", HTTPField.Name("X-Request-ID")!: "trace-77"],
+                body: ByteBuffer(string: #"{"name":"private-body-text","count":1}"#)
+            )
+        }
+        let access = parsedLines(output).filter { ($0["message"] as? String) == "request" }
+        #expect(access.count == 1)
+        let line = try #require(access.first)
+        #expect(line["http.method"] as? String == "POST")
+        #expect(line["http.route"] as? String == "/test/echo")
+        #expect(line["http.status"] as? Int == 200)
+        #expect(line["duration_ms"] as? Double != nil)
+        #expect(line["bytes"] as? Int != nil)
+        #expect(line["request_id"] as? String == "trace-77")
+        let all = output.lines.joined()
+        #expect(!all.contains("topsecret-token"))
+        #expect(!all.contains("private-body-text"))
+    }
+}

@@ -1,0 +1,37 @@
+import ConciergeHTTP
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@Suite struct RequestIDTests {
+    static let header = HTTPField.Name("X-Request-ID")!
+
+    @Test(arguments: ["abc-123", "req_01HZX.trace:7", String(repeating: "a", count: 128)])
+    func saneClientIDIsKept(_ id: String) async throws {
+        let app = Application(router: buildRouter(.test()))
+        try await app.test(.router) { client in
+            let response = try await client.execute(uri: "/health", method: .get, headers: [Self.header: id])
+            #expect(response.headers[Self.header] == id)
+        }
+    }
+
+    @Test(arguments: [
+        "<script>alert(1)</script>", "a b", String(repeating: "a", count: 129), "id\u{7}bell", "'; DROP TABLE jobs;--", "../../etc/passwd", "",
+    ])
+    func hostileClientIDIsReplaced(_ id: String) async throws {
+        let app = Application(router: buildRouter(.test()))
+        try await app.test(.router) { client in
+            let response = try await client.execute(uri: "/no-such-route", method: .get, headers: [Self.header: id])
+            let returned = try #require(response.headers[Self.header])
+            #expect(returned != id)
+            #expect(RequestID.isSane(returned))
+            #expect(returned.count == 32)
+            #expect(response.body.json["error"].flatMap { ($0 as? [String: Any])?["request_id"] as? String } == returned)
+        }
+    }
+
+    @Test func generatedIDsDiffer() {
+        #expect(RequestID.generate() != RequestID.generate())
+    }
+}
