@@ -28,6 +28,8 @@ struct ConciergeServer {
     struct Assembly {
         let group: ServiceGroup
         let store: any Store
+        /// Every route the server answers.
+        let routes: RouteRegistry
     }
 
     func assemble(signals: Bool = true) throws -> Assembly {
@@ -51,7 +53,7 @@ struct ConciergeServer {
             logger: logger
         )
         groupConfiguration.maximumGracefulShutdownDuration = .milliseconds(Int64(configuration.drainTimeoutSeconds * 1000))
-        return Assembly(group: ServiceGroup(configuration: groupConfiguration), store: opened.store)
+        return Assembly(group: ServiceGroup(configuration: groupConfiguration), store: opened.store, routes: dependencies.routes)
     }
 
     func run() async throws {
