@@ -58,6 +58,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "ConciergeJobs",
+            dependencies: [
+                "ConciergeCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "ConciergeHTTP",
             dependencies: [
                 "ConciergeCore",
@@ -78,6 +88,7 @@ let package = Package(
                 "ConciergeStoreSQLite",
                 "ConciergeStorePostgres",
                 "ConciergeHTTP",
+                "ConciergeJobs",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "SystemPackage", package: "swift-system"),
@@ -114,6 +125,7 @@ let package = Package(
                 "ConciergeStoreSQLite",
                 "ConciergeStorePostgres",
                 "ConciergeHTTP",
+                "ConciergeJobs",
                 "ConciergeTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -121,6 +133,7 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),

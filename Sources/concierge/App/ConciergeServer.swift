@@ -1,5 +1,6 @@
 import ConciergeCore
 import ConciergeHTTP
+import ConciergeJobs
 import Hummingbird
 import Logging
 import Metrics
@@ -17,16 +18,30 @@ struct ConciergeServer {
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let opened = try StoreFactory.open(configuration, logger: logger)
+        let jobs = try JobsComposition.jobStore(for: opened.store)
+        let worker = configuration.jobsWorkersEnabled
+            ? JobsComposition.worker(configuration, store: jobs.store, metrics: PrometheusMetricsFactory(registry: registry), logger: logger)
+            : nil
         let readiness = ReadinessState()
         let dependencies = HTTPDependencies(
             maxBodyBytes: configuration.maxBodyBytes,
-            healthChecks: [DatabaseHealthCheck(store: opened.store)],
+            healthChecks: [
+                DatabaseHealthCheck(store: opened.store),
+                JobsHealthCheck(store: jobs.store, worker: worker, maxOldestWaiting: .seconds(configuration.jobsMaxOldestWaitingSeconds)),
+            ],
             readiness: readiness,
             registry: registry
         )
-        let application = buildApplication(dependencies: dependencies, store: opened.store)
+        let schema = SchemaGate()
+        let application = buildApplication(dependencies: dependencies, store: opened.store, schema: schema) { router in
+            JobsAdminController(jobs: jobs.store, token: configuration.adminToken).register(on: router)
+        }
+        // Dependency order; the group shuts down in reverse: DrainGate, HTTP, workers, notifications, database.
         var services: [any Service] = []
         if let storeService = opened.service { services.append(storeService) }
+        if let listener = jobs.service { services.append(listener) }
+        if let worker { services.append(SchemaGatedService(gate: schema, inner: worker)) }
+        services.append(SchemaGatedService(gate: schema, inner: JobsComposition.sweeper(configuration, store: jobs.store, logger: logger)))
         services.append(application)
         services.append(DrainGate(readiness: readiness, delay: .seconds(configuration.shutdownDelaySeconds), logger: logger))
         let group = ServiceGroup(
@@ -47,8 +62,10 @@ struct ConciergeServer {
         try await opened.store.close()
     }
 
-    func buildApplication(dependencies: HTTPDependencies, store: any Store) -> some ApplicationProtocol {
-        let router = buildRouter(dependencies)
+    func buildApplication(
+        dependencies: HTTPDependencies, store: any Store, schema: SchemaGate, extraRoutes: (Router<AppRequestContext>) -> Void
+    ) -> some ApplicationProtocol {
+        let router = buildRouter(dependencies, extraRoutes: extraRoutes)
         var application = Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
@@ -70,6 +87,7 @@ struct ConciergeServer {
                 logger.info("Applied migration", metadata: ["db.migration": .string("\(migration.version) \(migration.name)")])
             }
             logger.info("Schema ready", metadata: ["db.schema_version": .stringConvertible(report.version)])
+            schema.open()
         }
         return application
     }
