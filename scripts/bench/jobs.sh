@@ -13,7 +13,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 swift build -c release --product concierge >/dev/null
 BIN="$root/.build/release/concierge"
-work=$(mktemp -d /tmp/concierge-bench-jobs.XXXXXX)
+work=$(mktemp -d /tmp/concierge-bench-jobs.XXXXXX); chmod 755 "$work"
 pids=()
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
@@ -86,7 +86,7 @@ wait_for 60 sqlite_q "$dir" "SELECT COUNT(*) = $LAT_N FROM jobs WHERE state = 'c
 sqlite_lat=$(sqlite_q "$dir" "SELECT (claimed_at - created_at) / 1000.0 FROM jobs" | percentiles)
 kill -TERM "$serve_pid"; wait "$serve_pid" || true
 unset CONCIERGE_DATA_DIR
-echo "| SQLite, serve (1 process) | $sqlite_tp | $sqlite_lat | | |" >"$work/rows.md"
+echo "| SQLite, serve (1 process) | $sqlite_tp | $sqlite_lat | |" >"$work/rows.md"
 
 # --- PostgreSQL: 1 and 3 worker processes ---
 for workers in 1 3; do
@@ -113,7 +113,7 @@ for workers in 1 3; do
   wait_for 60 psqlc "$url" "SELECT (count(*) = $LAT_N)::int FROM jobs WHERE state = 'completed'"
   lat=$(psqlc "$url" "SELECT extract(epoch FROM claimed_at - created_at) * 1000 FROM jobs" | percentiles)
   kill -TERM "$serve_pid" "${wpids[@]}"; wait "$serve_pid" "${wpids[@]}" || true
-  echo "| PostgreSQL, $workers \`concierge worker\` | $tp | $lat | $per | |" >>"$work/rows.md"
+  echo "| PostgreSQL, $workers \`concierge worker\` | $tp | $lat | $per |" >>"$work/rows.md"
 done
 
 # --- Recovery: SIGKILL a worker holding jobs; when do they run elsewhere? ---
@@ -127,12 +127,12 @@ wait_for 30 psqlc "$url" "SELECT (count(*) = 8)::int FROM jobs WHERE state = 'ac
 DATABASE_URL=$url CONCIERGE_JOBS_LEASE_S=$LEASE CONCIERGE_JOBS_HEARTBEAT_S=1 CONCIERGE_JOBS_CONCURRENCY=8 "$BIN" worker >>"$work/worker.log" 2>&1 &
 pids+=($!)
 sleep 2
-kill -9 "$victim"; killed=$(date +%s.%N)
+killed=$(date +%s.%N); kill -9 "$victim"; wait "$victim" 2>/dev/null || true
 wait_for 60 psqlc "$url" "SELECT (count(*) = 8)::int FROM jobs WHERE state = 'active' AND attempts = 2"
 recovery=$(psqlc "$url" "SELECT round(extract(epoch FROM max(claimed_at)) - $killed, 2) FROM jobs")
 {
-  echo "| Setup | Throughput (jobs/s, draining $N) | Pickup latency (enqueue -> claim, $LAT_N jobs at $RATE/s) | PostgreSQL per job while draining | |"
-  echo "| --- | --- | --- | --- | --- |"
+  echo "| Setup | Throughput (jobs/s, draining $N) | Pickup latency (enqueue -> claim, $LAT_N jobs at $RATE/s) | PostgreSQL per job while draining |"
+  echo "| --- | --- | --- | --- |"
   cat "$work/rows.md"
   echo
   echo "Recovery: a worker holding 8 running jobs was SIGKILLed; all 8 were running on the other worker $recovery s later (lease $LEASE s; target: lease + 1 s)."
