@@ -59,6 +59,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "ConciergeJobs",
+            dependencies: [
+                "ConciergeCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "ConciergeHTTP",
             dependencies: [
                 "ConciergeCore",
@@ -79,6 +89,7 @@ let package = Package(
                 "ConciergeStoreSQLite",
                 "ConciergeStorePostgres",
                 "ConciergeHTTP",
+                "ConciergeJobs",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "SystemPackage", package: "swift-system"),
@@ -117,6 +128,7 @@ let package = Package(
                 "ConciergeStoreSQLite",
                 "ConciergeStorePostgres",
                 "ConciergeHTTP",
+                "ConciergeJobs",
                 "ConciergeTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -20,6 +20,7 @@ enum PostgresMigrations {
             )
             """,
         ]),
+        Migration(version: 2, name: "create_jobs", statements: PostgresJobsSchema.statements),
     ]
 }
 

@@ -20,6 +20,7 @@ enum SQLiteMigrations {
             )
             """,
         ]),
+        Migration(version: 2, name: "create_jobs", statements: SQLiteJobsSchema.statements),
     ]
 }
 

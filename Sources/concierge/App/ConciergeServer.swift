@@ -1,5 +1,6 @@
 import ConciergeCore
 import ConciergeHTTP
+import ConciergeJobs
 import Hummingbird
 import Logging
 import NIOCore
@@ -7,8 +8,8 @@ import Prometheus
 import ServiceLifecycle
 import UnixSignals
 
-/// The composition root of `concierge serve`: builds the store, the HTTP application and the services, and runs
-/// them in one `ServiceGroup` that drains on SIGTERM/SIGINT.
+/// The composition root of `concierge serve`: builds the store, the job workers, the HTTP application and the
+/// services, and runs them in one `ServiceGroup` that drains on SIGTERM/SIGINT.
 struct ConciergeServer {
     let configuration: AppConfiguration
     let logger: Logger
@@ -34,25 +35,40 @@ struct ConciergeServer {
 
     func assemble(signals: Bool = true) throws -> Assembly {
         let opened = try StoreFactory.open(configuration, logger: logger)
+        let jobs = try JobsComposition.jobStore(for: opened.store)
+        let worker = configuration.jobsWorkersEnabled
+            ? JobsComposition.worker(configuration, store: jobs.store, metrics: PrometheusMetricsFactory(registry: registry), logger: logger)
+            : nil
         let readiness = ReadinessState()
         let dependencies = HTTPDependencies(
             maxBodyBytes: configuration.maxBodyBytes,
-            healthChecks: [DatabaseHealthCheck(store: opened.store)],
+            healthChecks: [
+                DatabaseHealthCheck(store: opened.store),
+                JobsHealthCheck(store: jobs.store, worker: worker, maxOldestWaiting: .seconds(configuration.jobsMaxOldestWaitingSeconds)),
+            ],
             readiness: readiness,
             registry: registry
         )
-        let application = buildApplication(router: buildAppRouter(dependencies, store: opened.store), store: opened.store)
+        let schema = SchemaGate()
+        let router = buildRouter(dependencies) { router in
+            JobsAdminController(jobs: jobs.store, token: configuration.adminToken).register(on: router)
+            extraRoutes(router)
+        }
+        let application = buildApplication(router: router, store: opened.store, schema: schema)
+        // Dependency order; the group shuts down in reverse: DrainGate, HTTP, workers, notifications, database.
         var services: [any Service] = []
         if let storeService = opened.service { services.append(storeService) }
+        if let listener = jobs.service { services.append(listener) }
+        if let worker { services.append(SchemaGatedService(gate: schema, inner: worker)) }
+        services.append(SchemaGatedService(gate: schema, inner: JobsComposition.sweeper(configuration, store: jobs.store, logger: logger)))
         services.append(application)
         services.append(DrainGate(readiness: readiness, delay: .seconds(configuration.shutdownDelaySeconds), logger: logger))
-        var groupConfiguration = ServiceGroupConfiguration(
+        let groupConfiguration = ServiceGroupConfiguration(
             services: services.map { .init(service: $0) },
             gracefulShutdownSignals: signals ? [.sigterm, .sigint] : [],
             cancellationSignals: [],
             logger: logger
-        )
-        groupConfiguration.maximumGracefulShutdownDuration = .milliseconds(Int64(configuration.drainTimeoutSeconds * 1000))
+        ).withShutdownBound(seconds: configuration.drainTimeoutSeconds)
         return Assembly(group: ServiceGroup(configuration: groupConfiguration), store: opened.store, routes: dependencies.routes)
     }
 
@@ -68,14 +84,8 @@ struct ConciergeServer {
         logger.info("Stopped")
     }
 
-    /// The router with every production route, plus `extraRoutes`.
-    func buildAppRouter(_ dependencies: HTTPDependencies, store: any Store) -> Router<AppRequestContext> {
-        buildRouter(dependencies) { router in
-            extraRoutes(router)
-        }
-    }
-
-    func buildApplication(router: Router<AppRequestContext>, store: any Store) -> some Service {
+    /// The HTTP application; migrations run before it listens, then the schema gate lets the workers start.
+    func buildApplication(router: Router<AppRequestContext>, store: any Store, schema: SchemaGate) -> some Service {
         var application = Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
@@ -99,6 +109,7 @@ struct ConciergeServer {
                 logger.info("Applied migration", metadata: ["db.migration": .string("\(migration.version) \(migration.name)")])
             }
             logger.info("Schema ready", metadata: ["db.schema_version": .stringConvertible(report.version)])
+            schema.open()
         }
         return application
     }

@@ -21,6 +21,21 @@ struct AppConfiguration: Sendable, Equatable {
     var drainTimeoutSeconds = 10.0
     /// How long readiness answers 503 while the server still serves, so load balancers can stop routing to it.
     var shutdownDelaySeconds = 1.0
+    /// Whether `serve` runs job workers in-process (off for HTTP-only replicas).
+    var jobsWorkersEnabled = true
+    var jobsLeaseSeconds = 30.0
+    var jobsHeartbeatSeconds = 10.0
+    /// How often an idle queue polls when no notification came.
+    var jobsPollIntervalMilliseconds = 1000
+    /// Jobs run at once per queue.
+    var jobsConcurrency = 8
+    /// After shutdown begins, how long running jobs may finish before their leases are released.
+    var jobsDrainTimeoutSeconds = 5.0
+    var jobsRetentionDays = 7.0
+    /// `/health/ready` fails when the oldest waiting job has waited longer than this.
+    var jobsMaxOldestWaitingSeconds = 300.0
+    /// Bearer token for the `/admin` routes; unset means they answer 404.
+    var adminToken: String?
     /// The config file read, if any.
     var configFile: String?
 

@@ -45,6 +45,7 @@ enum ConfigurationLoader {
                 problems.append(.init(setting: source(of: setting, environment: environment, flags: flags), message: message))
             }
         }
+        if problems.isEmpty { problems += Settings.crossCheck(configuration) }
         return (configuration, problems)
     }
 

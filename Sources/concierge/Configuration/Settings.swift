@@ -66,5 +66,76 @@ enum Settings {
             config.shutdownDelaySeconds = seconds
             return nil
         },
+        Setting("jobs.workers", env: "CONCIERGE_JOBS_WORKERS", default: "true") { raw, config in
+            guard let enabled = Settings.bool(raw) else { return "must be true or false, got '\(raw)'" }
+            config.jobsWorkersEnabled = enabled
+            return nil
+        },
+        Setting("jobs.lease_s", env: "CONCIERGE_JOBS_LEASE_S", default: "30") { raw, config in
+            guard let seconds = Settings.seconds(raw, in: 1...86_400) else { return "must be a number of seconds from 1 to 86400, got '\(raw)'" }
+            config.jobsLeaseSeconds = seconds
+            return nil
+        },
+        Setting("jobs.heartbeat_s", env: "CONCIERGE_JOBS_HEARTBEAT_S", default: "10") { raw, config in
+            guard let seconds = Settings.seconds(raw, in: 0.05...3600) else { return "must be a number of seconds from 0.05 to 3600, got '\(raw)'" }
+            config.jobsHeartbeatSeconds = seconds
+            return nil
+        },
+        Setting("jobs.poll_interval_ms", env: "CONCIERGE_JOBS_POLL_MS", default: "1000") { raw, config in
+            guard let ms = Int(raw), (1...600_000).contains(ms) else { return "must be milliseconds from 1 to 600000, got '\(raw)'" }
+            config.jobsPollIntervalMilliseconds = ms
+            return nil
+        },
+        Setting("jobs.concurrency", env: "CONCIERGE_JOBS_CONCURRENCY", default: "8") { raw, config in
+            guard let count = Int(raw), (1...10_000).contains(count) else { return "must be an integer from 1 to 10000, got '\(raw)'" }
+            config.jobsConcurrency = count
+            return nil
+        },
+        Setting("jobs.drain_timeout_s", env: "CONCIERGE_JOBS_DRAIN_TIMEOUT_S", default: "5") { raw, config in
+            guard let seconds = Settings.seconds(raw, in: 0...3600) else { return "must be a number of seconds from 0 to 3600, got '\(raw)'" }
+            config.jobsDrainTimeoutSeconds = seconds
+            return nil
+        },
+        Setting("jobs.retention_days", env: "CONCIERGE_JOBS_RETENTION_DAYS", default: "7") { raw, config in
+            guard let days = Settings.seconds(raw, in: 0.001...36_500) else { return "must be a number of days from 0.001 to 36500, got '\(raw)'" }
+            config.jobsRetentionDays = days
+            return nil
+        },
+        Setting("jobs.max_oldest_waiting_s", env: "CONCIERGE_JOBS_MAX_OLDEST_WAITING_S", default: "300") { raw, config in
+            guard let seconds = Settings.seconds(raw, in: 1...31_536_000) else { return "must be a number of seconds from 1 to 31536000, got '\(raw)'" }
+            config.jobsMaxOldestWaitingSeconds = seconds
+            return nil
+        },
+        Setting("admin.token", env: "CONCIERGE_ADMIN_TOKEN", default: "(unset: admin routes answer 404)", secret: true) { raw, config in
+            guard !raw.isEmpty else { return nil }
+            guard raw.utf8.count >= 16, !raw.contains(where: \.isWhitespace) else { return "must be at least 16 characters with no spaces" }
+            config.adminToken = raw
+            return nil
+        },
     ]
+
+    /// Checks that involve more than one setting, run once every setting is read.
+    static func crossCheck(_ config: AppConfiguration) -> [ConfigurationProblem] {
+        var problems: [ConfigurationProblem] = []
+        if config.jobsHeartbeatSeconds >= config.jobsLeaseSeconds {
+            problems.append(.init(
+                setting: "CONCIERGE_JOBS_HEARTBEAT_S",
+                message: "must be shorter than CONCIERGE_JOBS_LEASE_S (\(config.jobsLeaseSeconds)), or leases expire between heartbeats"
+            ))
+        }
+        return problems
+    }
+
+    static func bool(_ raw: String) -> Bool? {
+        switch raw.lowercased() {
+        case "true", "1", "yes", "on": true
+        case "false", "0", "no", "off": false
+        default: nil
+        }
+    }
+
+    static func seconds(_ raw: String, in range: ClosedRange<Double>) -> Double? {
+        guard let value = Double(raw), value.isFinite, range.contains(value) else { return nil }
+        return value
+    }
 }
