@@ -1,5 +1,8 @@
+import AsyncHTTPClient
 import ConciergeCore
 import ConciergeHTTP
+import ConciergeLLM
+import Foundation
 import Hummingbird
 import Logging
 import Metrics
@@ -17,16 +20,33 @@ struct ConciergeServer {
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let opened = try StoreFactory.open(configuration, logger: logger)
+        let models: ModelsFactory.Built
+        do {
+            models = try await ModelsFactory.build(
+                configuration, environment: ProcessInfo.processInfo.environment, ledger: opened.ledger, cache: opened.cache,
+                metricsFactory: PrometheusMetricsFactory(registry: registry), logger: logger
+            )
+        } catch {
+            try? await opened.store.close()
+            throw error
+        }
+        logger.info("Models ready", metadata: [
+            "llm.aliases": .string(models.setup.aliases.keys.sorted().map { "\($0)=\(models.setup.aliases[$0, default: []].joined(separator: ">"))" }.joined(separator: " ")),
+        ])
         let readiness = ReadinessState()
         let dependencies = HTTPDependencies(
             maxBodyBytes: configuration.maxBodyBytes,
-            healthChecks: [DatabaseHealthCheck(store: opened.store)],
+            healthChecks: [DatabaseHealthCheck(store: opened.store), LLMHealthCheck(router: models.router)],
             readiness: readiness,
             registry: registry
         )
-        let application = buildApplication(dependencies: dependencies, store: opened.store)
+        let gateway = ModelsGatewayController(chat: models.router, embeddings: models.router, catalog: models.router)
+        let application = buildApplication(dependencies: dependencies, store: opened.store, gateway: gateway)
         var services: [any Service] = []
         if let storeService = opened.service { services.append(storeService) }
+        if let cache = opened.cache, configuration.llmCacheTTLSeconds > 0 {
+            services.append(ResponseCachePurger(cache: cache, interval: .seconds(600), logger: logger))
+        }
         services.append(application)
         services.append(DrainGate(readiness: readiness, delay: .seconds(configuration.shutdownDelaySeconds), logger: logger))
         let group = ServiceGroup(
@@ -41,14 +61,16 @@ struct ConciergeServer {
         do {
             try await group.run()
         } catch {
+            try? await models.httpClient.shutdown()
             try? await opened.store.close()
             throw error
         }
+        try? await models.httpClient.shutdown()
         try await opened.store.close()
     }
 
-    func buildApplication(dependencies: HTTPDependencies, store: any Store) -> some ApplicationProtocol {
-        let router = buildRouter(dependencies)
+    func buildApplication(dependencies: HTTPDependencies, store: any Store, gateway: ModelsGatewayController) -> some ApplicationProtocol {
+        let router = buildRouter(dependencies) { router in gateway.register(on: router) }
         var application = Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
