@@ -10,14 +10,16 @@ struct ResponseCachePurger: Service {
     let logger: Logger
 
     func run() async throws {
+        // The first purge waits one interval: migrations run after services start.
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+            guard !Task.isShuttingDownGracefully, !Task.isCancelled else { return }
             do {
                 let removed = try await cache.purgeExpiredResponses(now: Date())
                 if removed > 0 { logger.debug("Purged response cache", metadata: ["llm.cache.removed": .stringConvertible(removed)]) }
             } catch {
                 logger.warning("Response cache purge failed", metadata: ["error.type": .string(String(describing: type(of: error)))])
             }
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
         }
     }
 }

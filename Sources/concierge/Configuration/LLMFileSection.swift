@@ -1,8 +1,10 @@
 import Foundation
 import Yams
 
-/// The `llm:` section of the config file: deployments and aliases, too nested for flat settings, so it is decoded
-/// with Yams directly (JSON is YAML, so JSON config files work too). Flat `llm.*` settings live in ``Settings``.
+/// The `llm:` section of the config file: deployments (a mapping from name to settings, in file order) and aliases
+/// (name → ordered list of deployment names). The file is still read by swift-configuration for flat settings; this
+/// nested part is decoded with Yams (JSON is YAML, so JSON config files work too). Deployments are a mapping, not a
+/// list, because swift-configuration's YAML reader refuses lists of mappings.
 struct LLMFileSection: Sendable, Equatable, Decodable {
     struct Deployment: Sendable, Equatable, Decodable {
         struct Prices: Sendable, Equatable, Decodable {
@@ -12,7 +14,8 @@ struct LLMFileSection: Sendable, Equatable, Decodable {
             var cached: Double?
         }
 
-        var name: String
+        /// The mapping key.
+        var name = ""
         /// `openai-compatible` or `anthropic`; defaults to the preset's kind, else `openai-compatible`.
         var kind: String?
         /// openai, zai, gemini, ollama, vllm, llamacpp, anthropic: fills base_url, kind and api_key_env.
@@ -30,7 +33,7 @@ struct LLMFileSection: Sendable, Equatable, Decodable {
         var embeddings: Bool?
 
         enum CodingKeys: String, CodingKey {
-            case name, kind, preset, model, prices, embeddings
+            case kind, preset, model, prices, embeddings
             case baseURL = "base_url"
             case apiKeyEnv = "api_key_env"
             case timeoutS = "timeout_s"
@@ -40,30 +43,35 @@ struct LLMFileSection: Sendable, Equatable, Decodable {
         }
     }
 
+    /// In file order.
     var deployments: [Deployment]
     /// Alias → ordered fallback chain of deployment names.
     var aliases: [String: [String]]
-
-    enum CodingKeys: String, CodingKey { case deployments, aliases }
 
     init(deployments: [Deployment] = [], aliases: [String: [String]] = [:]) {
         self.deployments = deployments
         self.aliases = aliases
     }
 
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        deployments = try container.decodeIfPresent([Deployment].self, forKey: .deployments) ?? []
-        aliases = try container.decodeIfPresent([String: [String]].self, forKey: .aliases) ?? [:]
+    private struct Section: Decodable {
+        let deployments: [String: Deployment]?
+        let aliases: [String: [String]]?
     }
 
     private struct File: Decodable {
-        let llm: LLMFileSection?
+        let llm: Section?
     }
 
     /// Reads the `llm:` section of a YAML or JSON file; an absent section is empty.
     static func load(path: String) throws -> LLMFileSection {
         let text = try String(contentsOfFile: path, encoding: .utf8)
-        return try YAMLDecoder().decode(File.self, from: text).llm ?? LLMFileSection()
+        guard let section = try YAMLDecoder().decode(File.self, from: text).llm else { return LLMFileSection() }
+        // Dictionaries lose the file's order, which the implicit `default` alias follows: read it from the node.
+        let order = try Yams.compose(yaml: text)?["llm"]?["deployments"]?.mapping?.keys.compactMap(\.string) ?? []
+        let deployments = section.deployments ?? [:]
+        return LLMFileSection(
+            deployments: order.compactMap { name in deployments[name].map { var entry = $0; entry.name = name; return entry } },
+            aliases: section.aliases ?? [:]
+        )
     }
 }
