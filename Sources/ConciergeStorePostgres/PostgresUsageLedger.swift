@@ -4,18 +4,26 @@ import PostgresNIO
 
 /// The usage ledger in PostgreSQL (migration 3, `llm_ledger`).
 extension PostgresStore: UsageLedger {
-    public func record(_ record: UsageRecord) async throws {
-        try await client.query(
-            """
-            INSERT INTO llm_ledger (id, created_at, operation, request_id, run_id, caller_id, alias, deployment, model, attempt,
-                prompt_tokens, completion_tokens, cached_tokens, cost_micro_usd, latency_ms, ttft_ms, outcome, estimated, error_kind)
-            VALUES (\(record.id), \(record.time), \(record.operation), \(record.requestID), \(record.runID), \(record.callerID),
-                \(record.alias), \(record.deployment), \(record.model), \(record.attempt), \(record.promptTokens),
-                \(record.completionTokens), \(record.cachedTokens), \(record.cost.value), \(record.latencyMilliseconds),
-                \(record.timeToFirstTokenMilliseconds), \(record.outcome.rawValue), \(record.estimated), \(record.errorKind))
-            """,
-            logger: logger
-        )
+    public func record(_ records: [UsageRecord]) async throws {
+        guard !records.isEmpty else { return }
+        if records.count == 1 {
+            try await client.query(Self.insert(records[0]), logger: logger)
+            return
+        }
+        try await client.withTransaction(logger: logger) { connection in
+            for record in records { try await connection.query(Self.insert(record), logger: logger) }
+        }
+    }
+
+    private static func insert(_ record: UsageRecord) -> PostgresQuery {
+        """
+        INSERT INTO llm_ledger (id, created_at, operation, request_id, run_id, caller_id, alias, deployment, model, attempt,
+            prompt_tokens, completion_tokens, cached_tokens, cost_micro_usd, latency_ms, ttft_ms, outcome, estimated, error_kind)
+        VALUES (\(record.id), \(record.time), \(record.operation), \(record.requestID), \(record.runID), \(record.callerID),
+            \(record.alias), \(record.deployment), \(record.model), \(record.attempt), \(record.promptTokens),
+            \(record.completionTokens), \(record.cachedTokens), \(record.cost.value), \(record.latencyMilliseconds),
+            \(record.timeToFirstTokenMilliseconds), \(record.outcome.rawValue), \(record.estimated), \(record.errorKind))
+        """
     }
 
     public func records(_ query: UsageQuery) async throws -> [UsageRecord] {

@@ -4,22 +4,27 @@ import GRDB
 
 /// The usage ledger in the SQLite file (migration 3, `llm_ledger`).
 extension SQLiteStore: UsageLedger {
-    public func record(_ record: UsageRecord) async throws {
+    public func record(_ records: [UsageRecord]) async throws {
+        guard !records.isEmpty else { return }
         try await pool.write { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO llm_ledger (id, created_at, operation, request_id, run_id, caller_id, alias, deployment, model, attempt,
-                        prompt_tokens, completion_tokens, cached_tokens, cost_micro_usd, latency_ms, ttft_ms, outcome, estimated, error_kind)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    record.id, record.time.timeIntervalSince1970, record.operation, record.requestID, record.runID, record.callerID,
-                    record.alias, record.deployment, record.model, record.attempt, record.promptTokens, record.completionTokens,
-                    record.cachedTokens, record.cost.value, record.latencyMilliseconds, record.timeToFirstTokenMilliseconds,
-                    record.outcome.rawValue, record.estimated, record.errorKind,
-                ]
-            )
+            for record in records { try Self.insert(record, db) }
         }
+    }
+
+    private static func insert(_ record: UsageRecord, _ db: Database) throws {
+        let statement = try db.cachedStatement(
+            sql: """
+                INSERT INTO llm_ledger (id, created_at, operation, request_id, run_id, caller_id, alias, deployment, model, attempt,
+                    prompt_tokens, completion_tokens, cached_tokens, cost_micro_usd, latency_ms, ttft_ms, outcome, estimated, error_kind)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        )
+        try statement.execute(arguments: [
+            record.id, record.time.timeIntervalSince1970, record.operation, record.requestID, record.runID, record.callerID,
+            record.alias, record.deployment, record.model, record.attempt, record.promptTokens, record.completionTokens,
+            record.cachedTokens, record.cost.value, record.latencyMilliseconds, record.timeToFirstTokenMilliseconds,
+            record.outcome.rawValue, record.estimated, record.errorKind,
+        ])
     }
 
     public func records(_ query: UsageQuery) async throws -> [UsageRecord] {

@@ -11,8 +11,8 @@ public final class InMemoryUsageLedger: UsageLedger, ResponseCache {
 
     public var all: [UsageRecord] { rows.withLock { $0 } }
 
-    public func record(_ record: UsageRecord) async throws {
-        rows.withLock { $0.append(record) }
+    public func record(_ records: [UsageRecord]) async throws {
+        rows.withLock { $0 += records }
     }
 
     public func records(_ query: UsageQuery) async throws -> [UsageRecord] {

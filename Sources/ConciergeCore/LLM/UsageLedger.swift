@@ -99,8 +99,15 @@ public struct UsageTotals: Sendable, Hashable {
 
 /// The durable usage and cost ledger.
 public protocol UsageLedger: Sendable {
-    func record(_ record: UsageRecord) async throws
+    /// Writes rows durably, all or none (one transaction).
+    func record(_ records: [UsageRecord]) async throws
     /// Newest first.
     func records(_ query: UsageQuery) async throws -> [UsageRecord]
     func totals(since: Date?) async throws -> UsageTotals
+}
+
+extension UsageLedger {
+    public func record(_ record: UsageRecord) async throws {
+        try await self.record([record])
+    }
 }

@@ -51,7 +51,7 @@ enum ModelsFactory {
         )
         do {
             let router = try ModelRouter(
-                deployments: deployments, aliases: setup.aliases, ledger: ledger, cache: configuration.llmCacheTTLSeconds > 0 ? cache : nil,
+                deployments: deployments, aliases: setup.aliases, ledger: ledger.map(GroupCommitLedger.init), cache: configuration.llmCacheTTLSeconds > 0 ? cache : nil,
                 metrics: LLMMetrics(factory: metricsFactory), settings: routerSettings, logger: logger
             )
             return Built(router: router, httpClient: httpClient, setup: setup)

@@ -61,7 +61,7 @@ import Testing
                 )
                 let router = try ModelRouter(
                     deployments: [.init(settings: deployment, chat: OpenAICompatibleChatModel(deployment: deployment, httpClient: TestHTTPClient.shared, logger: LedgerContractTests.logger))],
-                    aliases: ["default": ["fixture"]], ledger: store, cache: nil,
+                    aliases: ["default": ["fixture"]], ledger: GroupCommitLedger(store), cache: nil,
                     metrics: LLMMetrics(factory: PrometheusMetricsFactory(registry: registry)),
                     settings: .init(retry: RetryPolicy(maxRetries: 3, baseDelay: .milliseconds(1)), breakerFailureThreshold: 1000),
                     logger: LedgerContractTests.logger

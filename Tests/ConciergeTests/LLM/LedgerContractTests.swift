@@ -4,6 +4,7 @@ import ConciergeStoreSQLite
 import ConciergeTestSupport
 import Foundation
 import Logging
+import Synchronization
 import Testing
 
 /// The same ledger and cache contract on both stores.
@@ -77,5 +78,35 @@ import Testing
 
     @Test func inMemory() async throws {
         try await Self.contract(InMemoryUsageLedger())
+    }
+
+    /// Counts the writes that reach the ledger behind a group commit.
+    final class CountingLedger: UsageLedger {
+        let base = InMemoryUsageLedger()
+        let writes = Mutex(0)
+        func record(_ records: [UsageRecord]) async throws {
+            writes.withLock { $0 += 1 }
+            try await base.record(records)
+        }
+        func records(_ query: UsageQuery) async throws -> [UsageRecord] { try await base.records(query) }
+        func totals(since: Date?) async throws -> UsageTotals { try await base.totals(since: since) }
+    }
+
+    @Test func groupCommitWritesEveryRowOnceAndBatchesConcurrentCallers() async throws {
+        // Given 500 concurrent callers
+        let counting = CountingLedger()
+        let ledger = GroupCommitLedger(counting)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<500 {
+                group.addTask { try await ledger.record(Self.row("r\(index)", at: Date())) }
+            }
+            try await group.waitForAll()
+        }
+        // Then every row is there exactly once, and there were fewer writes than rows (batched)
+        let rows = try await ledger.records(UsageQuery(limit: 10_000))
+        #expect(rows.count == 500)
+        #expect(Set(rows.compactMap(\.requestID)).count == 500)
+        #expect(counting.writes.withLock { $0 } <= 500)
+        #expect(try await ledger.totals(since: nil).rows == 500)
     }
 }
