@@ -164,7 +164,7 @@ struct GatewayChunk: Encodable {
     /// `data: {…}\n\n`.
     static func sse(_ value: some Encodable) -> ByteBuffer {
         var buffer = ByteBuffer(string: "data: ")
-        buffer.writeBytes((try? JSONEncoder().encode(value)) ?? Data("{}".utf8))
+        buffer.writeBytes((try? encoder.encode(value)) ?? Data("{}".utf8))
         buffer.writeString("\n\n")
         return buffer
     }

@@ -84,9 +84,13 @@ public struct ModelsGatewayController: Sendable {
         return .automatic
     }
 
-    static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
+    private static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
+        return encoder
+    }()
+
+    static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
         let data = (try? encoder.encode(value)) ?? Data("{}".utf8)

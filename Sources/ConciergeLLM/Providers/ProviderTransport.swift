@@ -106,15 +106,21 @@ struct ProviderTransport: Sendable {
         return ProviderInfo(remainingRequests: requests, remainingTokens: tokens)
     }
 
-    static func encode(_ value: some Encodable) throws -> ByteBuffer {
+    private static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
-        return ByteBuffer(data: try encoder.encode(value))
+        return encoder
+    }()
+
+    private static let decoder = JSONDecoder()
+
+    static func encode(_ value: some Encodable) throws -> ByteBuffer {
+        ByteBuffer(data: try encoder.encode(value))
     }
 
     static func decode<T: Decodable>(_ type: T.Type, from buffer: ByteBuffer, what: String) throws -> T {
         do {
-            return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
+            return try decoder.decode(T.self, from: Data(buffer.readableBytesView))
         } catch {
             throw LLMError(.malformedResponse, "provider sent malformed \(what)")
         }
