@@ -21,6 +21,43 @@ enum PostgresMigrations {
             """,
         ]),
         Migration(version: 2, name: "create_jobs", statements: PostgresJobsSchema.statements),
+        Migration(version: 3, name: "create_llm_ledger", statements: [
+            """
+            CREATE TABLE llm_ledger (
+                id TEXT PRIMARY KEY,
+                created_at TIMESTAMPTZ NOT NULL,
+                operation TEXT NOT NULL,
+                request_id TEXT,
+                run_id TEXT,
+                caller_id TEXT,
+                alias TEXT,
+                deployment TEXT NOT NULL,
+                model TEXT NOT NULL,
+                attempt INTEGER NOT NULL,
+                prompt_tokens BIGINT NOT NULL,
+                completion_tokens BIGINT NOT NULL,
+                cached_tokens BIGINT NOT NULL,
+                cost_micro_usd BIGINT NOT NULL,
+                latency_ms BIGINT NOT NULL,
+                ttft_ms BIGINT,
+                outcome TEXT NOT NULL,
+                estimated BOOLEAN NOT NULL,
+                error_kind TEXT
+            )
+            """,
+            "CREATE INDEX llm_ledger_created_at ON llm_ledger (created_at)",
+            "CREATE INDEX llm_ledger_request_id ON llm_ledger (request_id)",
+            """
+            CREATE TABLE llm_response_cache (
+                key TEXT PRIMARY KEY,
+                request TEXT NOT NULL,
+                response TEXT NOT NULL,
+                created_at TIMESTAMPTZ NOT NULL,
+                expires_at TIMESTAMPTZ NOT NULL
+            )
+            """,
+            "CREATE INDEX llm_response_cache_expires_at ON llm_response_cache (expires_at)",
+        ]),
     ]
 }
 

@@ -1,6 +1,9 @@
+import AsyncHTTPClient
 import ConciergeCore
 import ConciergeHTTP
 import ConciergeJobs
+import ConciergeLLM
+import Foundation
 import Hummingbird
 import Logging
 import NIOCore
@@ -8,8 +11,8 @@ import Prometheus
 import ServiceLifecycle
 import UnixSignals
 
-/// The composition root of `concierge serve`: builds the store, the job workers, the HTTP application and the
-/// services, and runs them in one `ServiceGroup` that drains on SIGTERM/SIGINT.
+/// The composition root of `concierge serve`: builds the store, the models, the job workers, the HTTP application
+/// and the services, and runs them in one `ServiceGroup` that drains on SIGTERM/SIGINT.
 struct ConciergeServer {
     let configuration: AppConfiguration
     let logger: Logger
@@ -18,6 +21,8 @@ struct ConciergeServer {
     var extraRoutes: @Sendable (Router<AppRequestContext>) -> Void = { _ in }
     /// Called with the bound port once the server listens.
     var onServing: @Sendable (Int) -> Void = { _ in }
+    /// The environment the model keys are read from.
+    var environment: [String: String] = ProcessInfo.processInfo.environment
 
     init(configuration: AppConfiguration, logger: Logger, registry: PrometheusCollectorRegistry) {
         self.configuration = configuration
@@ -25,16 +30,35 @@ struct ConciergeServer {
         self.registry = registry
     }
 
-    /// Everything `serve` runs, ready to start: the group and the store to close after it ends.
+    /// Everything `serve` runs, ready to start, and what to close after it ends.
     struct Assembly {
         let group: ServiceGroup
         let store: any Store
+        let httpClient: HTTPClient
         /// Every route the server answers.
         let routes: RouteRegistry
+
+        func close() async {
+            try? await httpClient.shutdown()
+            try? await store.close()
+        }
     }
 
-    func assemble(signals: Bool = true) throws -> Assembly {
+    func assemble(signals: Bool = true) async throws -> Assembly {
         let opened = try StoreFactory.open(configuration, logger: logger)
+        let models: ModelsFactory.Built
+        do {
+            models = try await ModelsFactory.build(
+                configuration, environment: environment, ledger: opened.ledger, cache: opened.cache,
+                metricsFactory: PrometheusMetricsFactory(registry: registry), logger: logger
+            )
+        } catch {
+            try? await opened.store.close()
+            throw error
+        }
+        logger.info("Models ready", metadata: [
+            "llm.aliases": .string(models.setup.aliases.keys.sorted().map { "\($0)=\(models.setup.aliases[$0, default: []].joined(separator: ">"))" }.joined(separator: " ")),
+        ])
         let jobs = try JobsComposition.jobStore(for: opened.store)
         let worker = configuration.jobsWorkersEnabled
             ? JobsComposition.worker(configuration, store: jobs.store, metrics: PrometheusMetricsFactory(registry: registry), logger: logger)
@@ -44,13 +68,16 @@ struct ConciergeServer {
             maxBodyBytes: configuration.maxBodyBytes,
             healthChecks: [
                 DatabaseHealthCheck(store: opened.store),
+                LLMHealthCheck(router: models.router),
                 JobsHealthCheck(store: jobs.store, worker: worker, maxOldestWaiting: .seconds(configuration.jobsMaxOldestWaitingSeconds)),
             ],
             readiness: readiness,
             registry: registry
         )
         let schema = SchemaGate()
+        let gateway = ModelsGatewayController(chat: models.router, embeddings: models.router, catalog: models.router)
         let router = buildRouter(dependencies) { router in
+            gateway.register(on: router)
             JobsAdminController(jobs: jobs.store, token: configuration.adminToken).register(on: router)
             extraRoutes(router)
         }
@@ -59,6 +86,9 @@ struct ConciergeServer {
         var services: [any Service] = []
         if let storeService = opened.service { services.append(storeService) }
         if let listener = jobs.service { services.append(listener) }
+        if let cache = opened.cache, configuration.llmCacheTTLSeconds > 0 {
+            services.append(SchemaGatedService(gate: schema, inner: ResponseCachePurger(cache: cache, interval: .seconds(600), logger: logger)))
+        }
         if let worker { services.append(SchemaGatedService(gate: schema, inner: worker)) }
         services.append(SchemaGatedService(gate: schema, inner: JobsComposition.sweeper(configuration, store: jobs.store, logger: logger)))
         services.append(application)
@@ -69,18 +99,21 @@ struct ConciergeServer {
             cancellationSignals: [],
             logger: logger
         ).withShutdownBound(seconds: configuration.drainTimeoutSeconds)
-        return Assembly(group: ServiceGroup(configuration: groupConfiguration), store: opened.store, routes: dependencies.routes)
+        return Assembly(
+            group: ServiceGroup(configuration: groupConfiguration), store: opened.store, httpClient: models.httpClient,
+            routes: dependencies.routes
+        )
     }
 
     func run() async throws {
-        let assembly = try assemble()
+        let assembly = try await assemble()
         do {
             try await assembly.group.run()
         } catch {
-            try? await assembly.store.close()
+            await assembly.close()
             throw error
         }
-        try await assembly.store.close()
+        await assembly.close()
         logger.info("Stopped")
     }
 

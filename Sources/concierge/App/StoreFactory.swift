@@ -11,14 +11,18 @@ enum StoreFactory {
     struct Opened {
         let store: any Store
         let service: (any Service)?
+        /// The same store seen as the usage ledger and the response cache.
+        var ledger: (any UsageLedger)?
+        var cache: (any ResponseCache)?
     }
 
     static func open(_ configuration: AppConfiguration, logger: Logger) throws -> Opened {
         if let url = configuration.databaseURL {
             let store = PostgresStore(url: try PostgresURL(url), poolSize: configuration.databasePoolSize, logger: logger)
-            return Opened(store: store, service: store)
+            return Opened(store: store, service: store, ledger: store, cache: store)
         }
-        return Opened(store: try SQLiteStore(path: configuration.sqlitePath, logger: logger), service: nil)
+        let store = try SQLiteStore(path: configuration.sqlitePath, logger: logger)
+        return Opened(store: store, service: nil, ledger: store, cache: store)
     }
 
     static func knownMigrations(_ configuration: AppConfiguration) -> [Migration] {

@@ -17,6 +17,7 @@ struct CheckConfigCommand: AsyncParsableCommand {
         )
         var lines = problems.map(\.description)
         if problems.isEmpty {
+            lines += LLMSetup.resolve(configuration, environment: ProcessInfo.processInfo.environment).problems
             lines += await Self.checkDatabase(configuration)
         }
         guard lines.isEmpty else {
@@ -24,7 +25,9 @@ struct CheckConfigCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let database = configuration.databaseURL.map { "PostgreSQL \(PostgresURL.redacted($0))" } ?? "SQLite \(configuration.sqlitePath)"
-        print("ok: configuration is valid; database reachable (\(database))")
+        let models = LLMSetup.resolve(configuration, environment: ProcessInfo.processInfo.environment)
+        let aliases = models.aliases.keys.sorted().map { "\($0) → \(models.aliases[$0, default: []].joined(separator: ", "))" }
+        print("ok: configuration is valid; database reachable (\(database)); model aliases: \(aliases.joined(separator: "; "))")
     }
 
     /// Reaches the database without changing it: ping, and compare its schema with this binary's.

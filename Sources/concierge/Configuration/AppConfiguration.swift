@@ -39,6 +39,22 @@ struct AppConfiguration: Sendable, Equatable {
     /// The config file read, if any.
     var configFile: String?
 
+    // Models layer (see docs/configuration.md, "Models").
+    /// One OpenAI-compatible deployment behind alias `default`, without a config file.
+    var llmBaseURL: String?
+    var llmAPIKey: String?
+    var llmModel: String?
+    /// The local model server (scripts/local-model) on 127.0.0.1.
+    var llmLocalPort = 8081
+    var llmLocalModel = "SmolLM2-135M-Instruct"
+    var llmTimeoutSeconds = 60.0
+    var llmMaxRetries = 2
+    var llmBreakerFailures = 5
+    var llmBreakerCoolDownSeconds = 30.0
+    var llmCacheTTLSeconds = 3600.0
+    /// Deployments and aliases from the config file's `llm:` section.
+    var llmFile = LLMFileSection()
+
     /// The SQLite file used when no `DATABASE_URL` is set.
     var sqlitePath: String {
         (dataDirectory.hasSuffix("/") ? dataDirectory : dataDirectory + "/") + "concierge.sqlite"

@@ -38,6 +38,13 @@ enum ConfigurationLoader {
                 problems.append(.init(setting: configFileVariable, message: "cannot read config file '\(configFile)': \(describe(error))"))
             }
         }
+        if let configFile = configuration.configFile {
+            do {
+                configuration.llmFile = try LLMFileSection.load(path: configFile)
+            } catch {
+                problems.append(.init(setting: "llm (config file section)", message: "cannot read deployments and aliases: \(describe(error))"))
+            }
+        }
         let reader = ConfigReader(providers: providers)
         for setting in Settings.all {
             guard let raw = reader.string(forKey: ConfigKey(setting.key), isSecret: setting.isSecret) else { continue }

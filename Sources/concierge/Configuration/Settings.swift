@@ -112,6 +112,55 @@ enum Settings {
             config.adminToken = raw
             return nil
         },
+        Setting("llm.base_url", env: "CONCIERGE_LLM_BASE_URL", default: "(unset)") { raw, config in
+            guard !raw.isEmpty else { return nil }
+            guard raw.hasPrefix("http://") || raw.hasPrefix("https://") else { return "must be an http(s) URL, got '\(raw)'" }
+            config.llmBaseURL = raw
+            return nil
+        },
+        Setting("llm.api_key", env: "CONCIERGE_LLM_API_KEY", default: "(unset)", secret: true) { raw, config in
+            config.llmAPIKey = raw.isEmpty ? nil : raw
+            return nil
+        },
+        Setting("llm.model", env: "CONCIERGE_LLM_MODEL", default: "(unset)") { raw, config in
+            config.llmModel = raw.isEmpty ? nil : raw
+            return nil
+        },
+        Setting("llm.local_port", env: "CONCIERGE_LLM_LOCAL_PORT", default: "8081") { raw, config in
+            guard let port = Int(raw), (1...65535).contains(port) else { return "must be a port number from 1 to 65535, got '\(raw)'" }
+            config.llmLocalPort = port
+            return nil
+        },
+        Setting("llm.local_model", env: "CONCIERGE_LLM_LOCAL_MODEL", default: "SmolLM2-135M-Instruct") { raw, config in
+            guard !raw.isEmpty else { return "must be a model name" }
+            config.llmLocalModel = raw
+            return nil
+        },
+        Setting("llm.timeout_s", env: "CONCIERGE_LLM_TIMEOUT_S", default: "60") { raw, config in
+            guard let seconds = Double(raw), seconds.isFinite, seconds > 0, seconds <= 3600 else { return "must be seconds from 0 to 3600, got '\(raw)'" }
+            config.llmTimeoutSeconds = seconds
+            return nil
+        },
+        Setting("llm.max_retries", env: "CONCIERGE_LLM_MAX_RETRIES", default: "2") { raw, config in
+            guard let count = Int(raw), (0...10).contains(count) else { return "must be an integer from 0 to 10, got '\(raw)'" }
+            config.llmMaxRetries = count
+            return nil
+        },
+        Setting("llm.breaker_failures", env: "CONCIERGE_LLM_BREAKER_FAILURES", default: "5") { raw, config in
+            guard let count = Int(raw), (1...1000).contains(count) else { return "must be an integer from 1 to 1000, got '\(raw)'" }
+            config.llmBreakerFailures = count
+            return nil
+        },
+        Setting("llm.breaker_cooldown_s", env: "CONCIERGE_LLM_BREAKER_COOLDOWN_S", default: "30") { raw, config in
+            guard let seconds = Double(raw), seconds.isFinite, (0...86400).contains(seconds) else { return "must be seconds from 0 to 86400, got '\(raw)'" }
+            config.llmBreakerCoolDownSeconds = seconds
+            return nil
+        },
+        Setting("llm.cache_ttl_s", env: "CONCIERGE_LLM_CACHE_TTL_S", default: "3600") { raw, config in
+            guard let seconds = Double(raw), seconds.isFinite, (0...(86400 * 365)).contains(seconds) else { return "must be seconds from 0 to 31536000, got '\(raw)'" }
+            config.llmCacheTTLSeconds = seconds
+            return nil
+        },
     ]
 
     /// Checks that involve more than one setting, run once every setting is read.

@@ -29,7 +29,7 @@ import Testing
                 }
             }
             server.onServing = { bound in port.withLock { $0 = bound } }
-            let assembly = try server.assemble(signals: false)
+            let assembly = try await server.assemble(signals: false)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await assembly.group.run() }
                 #expect(await eventually { port.withLock { $0 } != nil })
@@ -45,7 +45,7 @@ import Testing
                 #expect(ready.status == .serviceUnavailable)
                 try await group.waitForAll()
             }
-            try await assembly.store.close()
+            await assembly.close()
         }
     }
 }

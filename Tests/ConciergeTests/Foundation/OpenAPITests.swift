@@ -22,8 +22,8 @@ import Yams
             var configuration = AppConfiguration()
             configuration.dataDirectory = directory
             let server = ConciergeServer(configuration: configuration, logger: Logger(label: "test"), registry: PrometheusCollectorRegistry())
-            let assembly = try server.assemble(signals: false)
-            try await assembly.store.close()
+            let assembly = try await server.assemble(signals: false)
+            await assembly.close()
             return Set(assembly.routes.routes.map { "\($0.method.rawValue) \($0.path)" })
         }
     }

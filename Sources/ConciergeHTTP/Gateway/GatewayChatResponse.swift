@@ -1,0 +1,173 @@
+import ConciergeCore
+import Foundation
+import NIOCore
+
+/// OpenAI's `usage` object.
+struct GatewayUsage: Encodable {
+    struct PromptDetails: Encodable {
+        let cachedTokens: Int
+        enum CodingKeys: String, CodingKey { case cachedTokens = "cached_tokens" }
+    }
+
+    let promptTokens: Int
+    let completionTokens: Int
+    let totalTokens: Int
+    let promptTokensDetails: PromptDetails
+
+    enum CodingKeys: String, CodingKey {
+        case promptTokens = "prompt_tokens"
+        case completionTokens = "completion_tokens"
+        case totalTokens = "total_tokens"
+        case promptTokensDetails = "prompt_tokens_details"
+    }
+
+    init(_ usage: TokenUsage) {
+        promptTokens = usage.promptTokens
+        completionTokens = usage.completionTokens
+        totalTokens = usage.totalTokens
+        promptTokensDetails = .init(cachedTokens: usage.cachedTokens)
+    }
+}
+
+/// A `chat.completion` object.
+struct GatewayChatResponse: Encodable {
+    struct Choice: Encodable {
+        struct Message: Encodable {
+            let role = "assistant"
+            let content: String?
+            let toolCalls: [GatewayToolCall]?
+
+            enum CodingKeys: String, CodingKey {
+                case role, content
+                case toolCalls = "tool_calls"
+            }
+
+            func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(role, forKey: .role)
+                try container.encode(content, forKey: .content)
+                try container.encodeIfPresent(toolCalls, forKey: .toolCalls)
+            }
+        }
+
+        let index = 0
+        let message: Message
+        let finishReason: String
+
+        enum CodingKeys: String, CodingKey {
+            case index, message
+            case finishReason = "finish_reason"
+        }
+    }
+
+    let id: String
+    let object = "chat.completion"
+    let created: Int
+    let model: String
+    let choices: [Choice]
+    let usage: GatewayUsage?
+
+    init(_ response: ChatResponse, id: String, created: Int) {
+        self.id = id
+        self.created = created
+        self.model = response.model
+        let calls = response.toolCalls.map(GatewayToolCall.init)
+        self.choices = [
+            Choice(
+                message: .init(content: response.content, toolCalls: calls.isEmpty ? nil : calls),
+                finishReason: (response.finishReason ?? (calls.isEmpty ? .stop : .toolCalls)).rawValue
+            )
+        ]
+        self.usage = response.usage.map(GatewayUsage.init)
+    }
+}
+
+/// A `chat.completion.chunk` object.
+struct GatewayChunk: Encodable {
+    struct Choice: Encodable {
+        struct Delta: Encodable {
+            struct ToolCallDelta: Encodable {
+                struct Function: Encodable {
+                    let name: String?
+                    let arguments: String
+                }
+
+                let index: Int
+                let id: String?
+                let type: String?
+                let function: Function
+            }
+
+            var role: String?
+            var content: String?
+            var toolCalls: [ToolCallDelta]?
+
+            enum CodingKeys: String, CodingKey {
+                case role, content
+                case toolCalls = "tool_calls"
+            }
+        }
+
+        let index = 0
+        let delta: Delta
+        let finishReason: String?
+
+        enum CodingKeys: String, CodingKey {
+            case index, delta
+            case finishReason = "finish_reason"
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(index, forKey: .index)
+            try container.encode(delta, forKey: .delta)
+            try container.encode(finishReason, forKey: .finishReason)
+        }
+    }
+
+    let id: String
+    let object = "chat.completion.chunk"
+    let created: Int
+    let model: String
+    let choices: [Choice]
+    let usage: GatewayUsage?
+
+    /// The chunk for one stream event; nil for events that have no chunk of their own.
+    static func chunk(for event: ChatStreamEvent, id: String, created: Int, model: String, includeUsage: Bool) -> GatewayChunk? {
+        func make(_ delta: Choice.Delta, finish: String? = nil) -> GatewayChunk {
+            GatewayChunk(id: id, created: created, model: model, choices: [Choice(delta: delta, finishReason: finish)], usage: nil)
+        }
+        switch event {
+        case .started:
+            return make(.init(role: "assistant", content: ""))
+        case .content(let text):
+            return make(.init(content: text))
+        case .toolCall(let index, let callID, let name, let arguments):
+            let call = Choice.Delta.ToolCallDelta(
+                index: index, id: callID, type: callID == nil ? nil : "function", function: .init(name: name, arguments: arguments)
+            )
+            return make(.init(toolCalls: [call]))
+        case .finished(let reason):
+            return make(.init(), finish: reason.rawValue)
+        case .usage(let usage):
+            guard includeUsage else { return nil }
+            return GatewayChunk(id: id, created: created, model: model, choices: [], usage: GatewayUsage(usage))
+        }
+    }
+
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return encoder
+    }()
+
+    /// `data: {…}\n\n`.
+    static func sse(_ value: some Encodable) -> ByteBuffer {
+        var buffer = ByteBuffer(string: "data: ")
+        buffer.writeBytes((try? encoder.encode(value)) ?? Data("{}".utf8))
+        buffer.writeString("\n\n")
+        return buffer
+    }
+
+    static let done = ByteBuffer(string: "data: [DONE]\n\n")
+}

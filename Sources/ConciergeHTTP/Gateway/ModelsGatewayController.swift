@@ -1,0 +1,99 @@
+public import ConciergeCore
+import Foundation
+import HTTPTypes
+public import Hummingbird
+
+/// The OpenAI-compatible gateway: `POST /v1/chat/completions`, `GET /v1/models`, `POST /v1/embeddings`.
+/// Errors on these routes use OpenAI's shape, not ``ErrorBody``, so OpenAI's own clients understand them.
+public struct ModelsGatewayController: Sendable {
+    let chat: any ChatModel
+    let embeddings: any EmbeddingModel
+    let catalog: any ModelCatalog
+
+    public init(chat: any ChatModel, embeddings: any EmbeddingModel, catalog: any ModelCatalog) {
+        self.chat = chat
+        self.embeddings = embeddings
+        self.catalog = catalog
+    }
+
+    public func register(on router: Router<AppRequestContext>) {
+        router.post("/v1/chat/completions") { request, context in await Self.rendering { try await self.chatCompletions(request, context) } }
+        router.get("/v1/models") { _, _ in await Self.rendering { self.models() } }
+        router.post("/v1/embeddings") { request, context in await Self.rendering { try await self.embed(request, context) } }
+    }
+
+    /// Runs a handler and renders any error in OpenAI's shape here, before ``ErrorMiddleware`` could.
+    static func rendering(_ handler: () async throws -> Response) async -> Response {
+        do {
+            return try await handler()
+        } catch {
+            return GatewayError.from(error).response
+        }
+    }
+
+    func chatCompletions(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let body = try await JSONBodyDecoder.decode(GatewayChatRequest.self, from: request, context: context)
+        var chatRequest = try body.chatRequest()
+        guard catalog.modelListings.contains(where: { $0.id == chatRequest.model }) else {
+            throw LLMError(.unknownModel, "The model '\(chatRequest.model)' does not exist.")
+        }
+        chatRequest.attribution = CallAttribution(requestID: context.requestID)
+        chatRequest.cachePolicy = Self.cachePolicy(request.headers)
+        let id = "chatcmpl-" + context.requestID
+        let created = Int(Date().timeIntervalSince1970)
+        guard body.stream == true else {
+            chatRequest.attribution.operation = "chat"
+            let response = try await chat.complete(chatRequest)
+            return Self.json(GatewayChatResponse(response, id: id, created: created))
+        }
+        chatRequest.attribution.operation = "chat.stream"
+        return streamResponse(chatRequest, id: id, created: created, includeUsage: body.streamOptions?.includeUsage ?? false)
+    }
+
+    /// Server-sent events. The head is sent at once, so failures before the first token (after every fallback)
+    /// arrive as an `{"error":…}` event, which OpenAI's clients raise as an API error, and never as `[DONE]`.
+    func streamResponse(_ chatRequest: ChatRequest, id: String, created: Int, includeUsage: Bool) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "text/event-stream"
+        headers[.cacheControl] = "no-cache"
+        let chat = self.chat
+        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            var model = chatRequest.model
+            do {
+                try await chat.stream(chatRequest) { event in
+                    if case .started(_, let upstreamModel, _) = event { model = upstreamModel }
+                    if let chunk = GatewayChunk.chunk(for: event, id: id, created: created, model: model, includeUsage: includeUsage) {
+                        try await writer.write(GatewayChunk.sse(chunk))
+                    }
+                }
+                try await writer.write(GatewayChunk.done)
+            } catch let error as LLMError where error.kind == .cancelled {
+                return
+            } catch let error as LLMError {
+                try await writer.write(GatewayChunk.sse(GatewayError(error)))
+            } catch {
+                return  // the client went away while we wrote; the router recorded the attempt as cancelled
+            }
+            try await writer.finish(nil)
+        })
+    }
+
+    static func cachePolicy(_ headers: HTTPFields) -> CachePolicy {
+        if let control = headers[.cacheControl]?.lowercased(), control.contains("no-cache") || control.contains("no-store") { return .bypass }
+        if let flag = headers[HTTPField.Name("X-Concierge-Cache")!]?.lowercased(), flag == "prefer" { return .preferCached }
+        return .automatic
+    }
+
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return encoder
+    }()
+
+    static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

@@ -1,0 +1,73 @@
+public import AsyncHTTPClient
+public import ConciergeCore
+import Foundation
+public import Logging
+import NIOCore
+import NIOHTTP1
+
+/// An Anthropic Messages API client; `tool_use` blocks and stream events map onto the shared types.
+public struct AnthropicChatModel: ChatModel {
+    public static let apiVersion = "2023-06-01"
+    public let deployment: DeploymentSettings
+    let transport: ProviderTransport
+
+    public init(deployment: DeploymentSettings, httpClient: HTTPClient, logger: Logger) {
+        self.deployment = deployment
+        self.transport = ProviderTransport(httpClient: httpClient, logger: logger)
+    }
+
+    var url: String { deployment.baseURL + "/messages" }
+
+    var headers: HTTPHeaders {
+        var headers = HTTPHeaders()
+        headers.add(name: "anthropic-version", value: Self.apiVersion)
+        if let key = deployment.apiKey, !key.isEmpty { headers.add(name: "x-api-key", value: key) }
+        return headers
+    }
+
+    public func complete(_ request: ChatRequest) async throws -> ChatResponse {
+        let body = try ProviderTransport.encode(AnthropicRequestBody(request, model: deployment.model, stream: false))
+        let response: ChatResponse
+        do {
+            response = try await withDeadline(deployment.timeout) { [transport, url, headers, deployment] in
+                let head = try await transport.post(url: url, headers: headers, body: body, deadline: .now() + deployment.timeout.timeAmount)
+                let decoded = try ProviderTransport.decode(AnthropicResponseBody.self, from: try await ProviderTransport.collect(head), what: "message")
+                return Self.response(decoded, head.headers, fallbackModel: deployment.model)
+            }
+        } catch {
+            throw ProviderTransport.classify(error)
+        }
+        return response
+    }
+
+    public func stream(_ request: ChatRequest, onEvent: (ChatStreamEvent) async throws -> Void) async throws {
+        let body = try ProviderTransport.encode(AnthropicRequestBody(request, model: deployment.model, stream: true))
+        var headers = self.headers
+        headers.add(name: "Accept", value: "text/event-stream")
+        let start = ContinuousClock.now
+        let head = try await transport.post(url: url, headers: headers, body: body, deadline: .now() + deployment.timeout.timeAmount)
+        try await onEvent(.started(id: nil, model: deployment.model, provider: ProviderTransport.providerInfo(head.headers)))
+        try await SSEStreamDriver.run(
+            body: head.body,
+            translator: AnthropicStreamTranslator(),
+            firstByteTimeout: max(deployment.timeout - (ContinuousClock.now - start), .milliseconds(1)),
+            onEvent: onEvent
+        )
+    }
+
+    static func response(_ body: AnthropicResponseBody, _ headers: HTTPHeaders, fallbackModel: String) -> ChatResponse {
+        let text = body.content.filter { $0.type == "text" }.compactMap(\.text).joined()
+        let calls = body.content.filter { $0.type == "tool_use" }.map {
+            ToolCall(id: $0.id ?? ToolEmulation.newCallID(), name: $0.name ?? "", arguments: ToolEmulation.text($0.input ?? .object([:])))
+        }
+        return ChatResponse(
+            id: body.id,
+            model: body.model ?? fallbackModel,
+            content: text.isEmpty && !calls.isEmpty ? nil : text,
+            toolCalls: calls,
+            finishReason: AnthropicRequestBody.finishReason(body.stopReason),
+            usage: body.usage?.tokenUsage,
+            provider: ProviderTransport.providerInfo(headers)
+        )
+    }
+}

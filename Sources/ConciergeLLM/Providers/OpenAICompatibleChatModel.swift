@@ -1,0 +1,79 @@
+public import AsyncHTTPClient
+public import ConciergeCore
+import Foundation
+public import Logging
+import NIOCore
+import NIOHTTP1
+
+/// A Chat Completions client for any OpenAI-compatible server (OpenAI, Z.AI, Gemini, Ollama, vLLM, llama.cpp).
+public struct OpenAICompatibleChatModel: ChatModel {
+    public let deployment: DeploymentSettings
+    let transport: ProviderTransport
+
+    public init(deployment: DeploymentSettings, httpClient: HTTPClient, logger: Logger) {
+        self.deployment = deployment
+        self.transport = ProviderTransport(httpClient: httpClient, logger: logger)
+    }
+
+    var url: String { deployment.baseURL + "/chat/completions" }
+
+    var headers: HTTPHeaders {
+        var headers = HTTPHeaders()
+        if let key = deployment.apiKey, !key.isEmpty { headers.add(name: "Authorization", value: "Bearer \(key)") }
+        return headers
+    }
+
+    public func complete(_ request: ChatRequest) async throws -> ChatResponse {
+        let emulation = ToolEmulation(request: request, deployment: deployment)
+        let wireRequest = emulation?.rewrittenRequest ?? request
+        let body = try ProviderTransport.encode(OpenAIRequestBody(wireRequest, model: deployment.model, stream: false, includeUsage: false))
+        let response: ChatResponse
+        do {
+            response = try await withDeadline(deployment.timeout) { [transport, url, headers] in
+                let head = try await transport.post(url: url, headers: headers, body: body, deadline: .now() + deployment.timeout.timeAmount)
+                let buffer = try await ProviderTransport.collect(head)
+                let decoded = try ProviderTransport.decode(OpenAIResponseBody.self, from: buffer, what: "completion")
+                return Self.response(decoded, headers: head.headers, fallbackModel: deployment.model)
+            }
+        } catch {
+            throw ProviderTransport.classify(error)
+        }
+        if let emulation { return emulation.mapBack(response) }
+        return ToolEmulation.recoverToolCall(in: response, tools: request.tools)
+    }
+
+    public func stream(_ request: ChatRequest, onEvent: (ChatStreamEvent) async throws -> Void) async throws {
+        if ToolEmulation(request: request, deployment: deployment) != nil {
+            // Emulated tool calls need the whole answer before they can be mapped back.
+            try await ToolEmulation.replay(try await complete(request), onEvent: onEvent)
+            return
+        }
+        let body = try ProviderTransport.encode(
+            OpenAIRequestBody(request, model: deployment.model, stream: true, includeUsage: deployment.streamUsage)
+        )
+        var headers = self.headers
+        headers.add(name: "Accept", value: "text/event-stream")
+        let start = ContinuousClock.now
+        let head = try await transport.post(url: url, headers: headers, body: body, deadline: .now() + deployment.timeout.timeAmount)
+        try await onEvent(.started(id: nil, model: deployment.model, provider: ProviderTransport.providerInfo(head.headers)))
+        try await SSEStreamDriver.run(
+            body: head.body,
+            translator: OpenAIStreamTranslator(),
+            firstByteTimeout: max(deployment.timeout - (ContinuousClock.now - start), .milliseconds(1)),
+            onEvent: onEvent
+        )
+    }
+
+    static func response(_ body: OpenAIResponseBody, headers: HTTPHeaders, fallbackModel: String) -> ChatResponse {
+        let choice = body.choices.first
+        return ChatResponse(
+            id: body.id,
+            model: body.model ?? fallbackModel,
+            content: choice?.message.content,
+            toolCalls: choice?.message.toolCalls?.map(\.toolCall) ?? [],
+            finishReason: choice?.finishReason.map(FinishReason.init(rawValue:)),
+            usage: body.usage?.tokenUsage,
+            provider: ProviderTransport.providerInfo(headers)
+        )
+    }
+}

@@ -1,0 +1,133 @@
+import AsyncHTTPClient
+import ConciergeCore
+import Foundation
+import Logging
+import NIOCore
+import NIOFoundationCompat
+import NIOHTTP1
+
+/// The HTTP plumbing every provider client shares: send JSON, classify failures, read quota headers.
+struct ProviderTransport: Sendable {
+    static let maxResponseBytes = 32 << 20
+    static let maxErrorBytes = 64 << 10
+
+    let httpClient: HTTPClient
+    let logger: Logger
+
+    /// POSTs `body` and returns the response head once it arrives with a 2xx status.
+    /// Non-2xx statuses become an ``LLMError`` classified by status, carrying the provider's message.
+    func post(url: String, headers: HTTPHeaders, body: ByteBuffer, deadline: NIODeadline) async throws -> HTTPClientResponse {
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        request.headers = headers
+        request.headers.replaceOrAdd(name: "Content-Type", value: "application/json")
+        request.body = .bytes(body)
+        let response: HTTPClientResponse
+        do {
+            response = try await httpClient.execute(request, deadline: deadline, logger: logger)
+        } catch {
+            throw Self.classify(error)
+        }
+        guard (200..<300).contains(response.status.code) else {
+            throw await Self.statusError(response)
+        }
+        return response
+    }
+
+    /// Reads a whole body, bounded in size.
+    static func collect(_ response: HTTPClientResponse) async throws -> ByteBuffer {
+        do {
+            return try await response.body.collect(upTo: maxResponseBytes)
+        } catch {
+            throw classify(error)
+        }
+    }
+
+    /// Turns a transport error into an ``LLMError``.
+    static func classify(_ error: any Error) -> LLMError {
+        if let error = error as? LLMError { return error }
+        if error is CancellationError || Task.isCancelled { return LLMError(.cancelled, "call cancelled") }
+        if error is DeadlineExceeded { return LLMError(.timeout, "no answer within the deployment timeout") }
+        if let error = error as? HTTPClientError {
+            switch error {
+            case .deadlineExceeded, .readTimeout, .connectTimeout, .writeTimeout:
+                return LLMError(.timeout, "provider timed out (\(error))")
+            case .cancelled:
+                return LLMError(.cancelled, "call cancelled")
+            default:
+                return LLMError(.connection, "provider connection failed (\(error))")
+            }
+        }
+        if error is NIOTooManyBytesError { return LLMError(.malformedResponse, "provider response too large") }
+        return LLMError(.connection, "provider connection failed (\(String(describing: type(of: error))))")
+    }
+
+    /// The error for a non-2xx answer, with the provider's message when its body has one.
+    static func statusError(_ response: HTTPClientResponse) async -> LLMError {
+        let status = Int(response.status.code)
+        let body = try? await response.body.collect(upTo: maxErrorBytes)
+        var error = LLMError.fromStatus(status, message: "provider answered HTTP \(status)", retryAfter: retryAfter(response.headers))
+        if let body, let detail = decodeErrorDetail(body) {
+            if let message = detail.message { error.message = message }
+            error.providerType = detail.type
+            error.param = detail.param
+            error.code = detail.codeText
+        }
+        return error
+    }
+
+    /// OpenAI's `{"error":{…}}`, Gemini's `[{"error":{…}}]` and Anthropic's `{"type":"error","error":{…}}` all fit.
+    static func decodeErrorDetail(_ body: ByteBuffer) -> OpenAIErrorBody.Detail? {
+        let data = Data(body.readableBytesView)
+        let decoder = JSONDecoder()
+        if let single = try? decoder.decode(OpenAIErrorBody.self, from: data) { return single.error }
+        if let list = try? decoder.decode([OpenAIErrorBody].self, from: data) { return list.first?.error }
+        return nil
+    }
+
+    /// `Retry-After` (seconds; an HTTP date is treated as unknown) or OpenAI's `retry-after-ms`.
+    static func retryAfter(_ headers: HTTPHeaders) -> Duration? {
+        if let text = headers.first(name: "retry-after-ms"), let ms = Double(text), ms >= 0 {
+            return .milliseconds(Int64(ms))
+        }
+        if let text = headers.first(name: "retry-after"), let seconds = Double(text.trimmingCharacters(in: .whitespaces)), seconds >= 0 {
+            return .milliseconds(Int64(seconds * 1000))
+        }
+        return nil
+    }
+
+    /// The `x-ratelimit-remaining-*` headers OpenAI, Z.AI and others send (Anthropic's names too).
+    static func providerInfo(_ headers: HTTPHeaders) -> ProviderInfo? {
+        let requests = (headers.first(name: "x-ratelimit-remaining-requests") ?? headers.first(name: "anthropic-ratelimit-requests-remaining"))
+            .flatMap { Int($0) }
+        let tokens = (headers.first(name: "x-ratelimit-remaining-tokens") ?? headers.first(name: "anthropic-ratelimit-tokens-remaining"))
+            .flatMap { Int($0) }
+        guard requests != nil || tokens != nil else { return nil }
+        return ProviderInfo(remainingRequests: requests, remainingTokens: tokens)
+    }
+
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return encoder
+    }()
+
+    private static let decoder = JSONDecoder()
+
+    static func encode(_ value: some Encodable) throws -> ByteBuffer {
+        ByteBuffer(data: try encoder.encode(value))
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, from buffer: ByteBuffer, what: String) throws -> T {
+        do {
+            return try decoder.decode(T.self, from: Data(buffer.readableBytesView))
+        } catch {
+            throw LLMError(.malformedResponse, "provider sent malformed \(what)")
+        }
+    }
+}
+
+extension Duration {
+    /// As a NIO time amount.
+    var timeAmount: TimeAmount { .nanoseconds(Int64(inMilliseconds * 1_000_000)) }
+}

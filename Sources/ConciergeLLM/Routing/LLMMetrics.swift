@@ -1,0 +1,102 @@
+public import CoreMetrics
+import ConciergeCore
+import Synchronization
+
+/// The model layer's metrics, handles cached per label set.
+public final class LLMMetrics: Sendable {
+    public static let requestsTotal = "concierge_llm_requests_total"
+    public static let requestDuration = "concierge_llm_request_duration_seconds"
+    public static let timeToFirstToken = "concierge_llm_time_to_first_token_seconds"
+    public static let tokensTotal = "concierge_llm_tokens_total"
+    public static let costTotal = "concierge_llm_cost_usd_total"
+    public static let quotaRemaining = "concierge_llm_quota_remaining"
+    public static let circuitOpen = "concierge_llm_circuit_open"
+    public static let cacheLookups = "concierge_llm_cache_lookups_total"
+
+    private let factory: any MetricsFactory
+    private let counters = Mutex<[String: Counter]>([:])
+    private let floatCounters = Mutex<[String: FloatingPointCounter]>([:])
+    private let timers = Mutex<[String: Timer]>([:])
+    private let gauges = Mutex<[String: Gauge]>([:])
+
+    public init(factory: any MetricsFactory) {
+        self.factory = factory
+    }
+
+    func attempt(deployment: String, model: String, outcome: UsageOutcome, duration: Duration, timeToFirstToken: Duration?) {
+        counter(Self.requestsTotal, [("deployment", deployment), ("model", model), ("outcome", outcome.rawValue)]).increment()
+        timer(Self.requestDuration, [("deployment", deployment), ("model", model)]).recordNanoseconds(Self.nanoseconds(duration))
+        if let timeToFirstToken {
+            timer(Self.timeToFirstToken, [("deployment", deployment), ("model", model)]).recordNanoseconds(Self.nanoseconds(timeToFirstToken))
+        }
+    }
+
+    func usage(deployment: String, model: String, usage: TokenUsage, cost: MicroUSD) {
+        let labels = [("deployment", deployment), ("model", model)]
+        if usage.promptTokens > 0 { counter(Self.tokensTotal, labels + [("type", "prompt")]).increment(by: usage.promptTokens) }
+        if usage.completionTokens > 0 { counter(Self.tokensTotal, labels + [("type", "completion")]).increment(by: usage.completionTokens) }
+        if usage.cachedTokens > 0 { counter(Self.tokensTotal, labels + [("type", "cached")]).increment(by: usage.cachedTokens) }
+        if cost.value > 0 { floatCounter(Self.costTotal, labels).increment(by: cost.usd) }
+    }
+
+    func quota(deployment: String, remaining: Int, type: String) {
+        gauge(Self.quotaRemaining, [("deployment", deployment), ("type", type)]).record(remaining)
+    }
+
+    func circuit(deployment: String, open: Bool) {
+        gauge(Self.circuitOpen, [("deployment", deployment)]).record(open ? 1 : 0)
+    }
+
+    func cacheLookup(hit: Bool) {
+        counter(Self.cacheLookups, [("result", hit ? "hit" : "miss")]).increment()
+    }
+
+    private static func key(_ label: String, _ dimensions: [(String, String)]) -> String {
+        dimensions.reduce(label) { $0 + "\u{1}" + $1.0 + "=" + $1.1 }
+    }
+
+    private func counter(_ label: String, _ dimensions: [(String, String)]) -> Counter {
+        counters.withLock { cache in
+            let key = Self.key(label, dimensions)
+            if let existing = cache[key] { return existing }
+            let created = Counter(label: label, dimensions: dimensions, factory: factory)
+            cache[key] = created
+            return created
+        }
+    }
+
+    private func floatCounter(_ label: String, _ dimensions: [(String, String)]) -> FloatingPointCounter {
+        floatCounters.withLock { cache in
+            let key = Self.key(label, dimensions)
+            if let existing = cache[key] { return existing }
+            let created = FloatingPointCounter(label: label, dimensions: dimensions, factory: factory)
+            cache[key] = created
+            return created
+        }
+    }
+
+    private func timer(_ label: String, _ dimensions: [(String, String)]) -> Timer {
+        timers.withLock { cache in
+            let key = Self.key(label, dimensions)
+            if let existing = cache[key] { return existing }
+            let created = Timer(label: label, dimensions: dimensions, factory: factory)
+            cache[key] = created
+            return created
+        }
+    }
+
+    private func gauge(_ label: String, _ dimensions: [(String, String)]) -> Gauge {
+        gauges.withLock { cache in
+            let key = Self.key(label, dimensions)
+            if let existing = cache[key] { return existing }
+            let created = Gauge(label: label, dimensions: dimensions, factory: factory)
+            cache[key] = created
+            return created
+        }
+    }
+
+    static func nanoseconds(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+}

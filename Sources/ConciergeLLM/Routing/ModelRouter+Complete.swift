@@ -1,0 +1,86 @@
+public import ConciergeCore
+import Foundation
+import Logging
+
+extension ModelRouter {
+    public func complete(_ request: ChatRequest) async throws -> ChatResponse {
+        let chain = try chain(for: request.model)
+        let cacheKey = cache != nil && ResponseCacheKey.isCacheable(request) ? ResponseCacheKey(request) : nil
+        if let cacheKey, let hit = await cachedResponse(cacheKey, request: request) { return hit }
+        let response = try await withFallback(chain) { entry, attempt in
+            let start = clock.now()
+            do {
+                var response = try await entry.chat.complete(request)
+                let usage = response.usage ?? UsageEstimator.estimate(request, completionCharacters: Self.characters(response))
+                response.usage = usage
+                let elapsed = clock.now() - start
+                await record(entry, request, operation: "chat", attempt: attempt, elapsed: elapsed, ttft: nil, outcome: .success, usage: usage)
+                observeQuota(entry, response.provider)
+                return response
+            } catch {
+                let failure = Self.classify(error)
+                await record(
+                    entry, request, operation: "chat", attempt: attempt, elapsed: clock.now() - start, ttft: nil,
+                    outcome: Self.outcome(failure), usage: failure.usage ?? .zero, errorKind: "\(failure.kind)"
+                )
+                throw failure
+            }
+        }
+        if let cacheKey { await store(response, key: cacheKey) }
+        return response
+    }
+
+    static func classify(_ error: any Error) -> LLMError {
+        if let error = error as? LLMError { return error }
+        if error is CancellationError || Task.isCancelled { return LLMError(.cancelled, "call cancelled") }
+        return LLMError(.server, "unexpected \(String(describing: type(of: error)))")
+    }
+
+    static func outcome(_ error: LLMError) -> UsageOutcome {
+        switch error.kind {
+        case .rateLimited: .rateLimited
+        case .timeout: .timeout
+        case .cancelled: .cancelled
+        case .request: .requestError
+        default: .error
+        }
+    }
+
+    static func characters(_ response: ChatResponse) -> Int {
+        (response.content?.count ?? 0) + response.toolCalls.reduce(0) { $0 + $1.name.count + $1.arguments.count }
+    }
+
+    /// Writes the ledger row and the metrics of one attempt. A ledger failure is logged, never thrown:
+    /// the provider already answered (and billed), so the caller gets the answer.
+    func record(
+        _ entry: Entry, _ request: ChatRequest, operation: String, attempt: Int, elapsed: Duration, ttft: Duration?,
+        outcome: UsageOutcome, usage: TokenUsage, errorKind: String? = nil
+    ) async {
+        let cost = entry.settings.prices.cost(of: usage)
+        metrics.attempt(deployment: entry.name, model: entry.settings.model, outcome: outcome, duration: elapsed, timeToFirstToken: ttft)
+        metrics.usage(deployment: entry.name, model: entry.settings.model, usage: usage, cost: cost)
+        let row = UsageRecord(
+            time: wallClock(), operation: request.attribution.operation ?? operation, requestID: request.attribution.requestID,
+            runID: request.attribution.runID, callerID: request.attribution.callerID, alias: request.model,
+            deployment: entry.name, model: entry.settings.model, attempt: attempt, usage: usage, cost: cost,
+            latencyMilliseconds: Int(elapsed.inMilliseconds.rounded()), timeToFirstTokenMilliseconds: ttft.map { Int($0.inMilliseconds.rounded()) },
+            outcome: outcome, errorKind: errorKind
+        )
+        await write(row)
+    }
+
+    func write(_ row: UsageRecord) async {
+        guard let ledger else { return }
+        do {
+            try await ledger.record(row)
+        } catch {
+            logger.error("Ledger write failed", metadata: ["llm.deployment": .string(row.deployment), "error.type": .string(String(describing: type(of: error)))])
+        }
+    }
+
+    func observeQuota(_ entry: Entry, _ info: ProviderInfo?) {
+        guard let info else { return }
+        if let requests = info.remainingRequests { metrics.quota(deployment: entry.name, remaining: requests, type: "requests") }
+        if let tokens = info.remainingTokens { metrics.quota(deployment: entry.name, remaining: tokens, type: "tokens") }
+    }
+}

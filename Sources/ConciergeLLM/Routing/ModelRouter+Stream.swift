@@ -1,0 +1,108 @@
+public import ConciergeCore
+import Foundation
+
+/// What one streamed attempt has seen so far.
+private struct StreamProgress {
+    var started: ChatStreamEvent?
+    var committed = false
+    var timeToFirstToken: Duration?
+    var accumulator = ChatStreamAccumulator()
+    var completionCharacters = 0
+
+    var reportedUsage: TokenUsage? { accumulator.response.usage }
+}
+
+/// An error thrown by the caller's event handler (the client went away), kept apart from provider errors.
+private struct SinkFailure: Error {
+    let error: any Error
+}
+
+extension ModelRouter {
+    /// Streams with fallback until the first byte reaches the caller; after that, a failure ends the stream with
+    /// the error. A failing `onEvent` (client gone) cancels the upstream call and records the attempt `cancelled`.
+    public func stream(_ request: ChatRequest, onEvent: (ChatStreamEvent) async throws -> Void) async throws {
+        let chain = try chain(for: request.model)
+        let cacheKey = cache != nil && ResponseCacheKey.isCacheable(request) ? ResponseCacheKey(request) : nil
+        if let cacheKey, let hit = await cachedResponse(cacheKey, request: request) {
+            try await ToolEmulation.replay(hit, onEvent: onEvent)
+            return
+        }
+        let response = try await withFallback(chain) { entry, attempt in
+            try await streamAttempt(entry, request, attempt: attempt, onEvent: onEvent)
+        }
+        if let cacheKey { await store(response, key: cacheKey) }
+    }
+
+    private func streamAttempt(
+        _ entry: Entry, _ request: ChatRequest, attempt: Int, onEvent: (ChatStreamEvent) async throws -> Void
+    ) async throws -> ChatResponse {
+        let start = clock.now()
+        var progress = StreamProgress()
+        do {
+            try await entry.chat.stream(request) { event in
+                if case .started = event {
+                    progress.started = event
+                    progress.accumulator.add(event)
+                    return
+                }
+                if !progress.committed {
+                    progress.committed = true
+                    progress.timeToFirstToken = clock.now() - start
+                    if let started = progress.started { try await forward(started, onEvent) }
+                }
+                progress.accumulator.add(event)
+                switch event {
+                case .content(let text): progress.completionCharacters += text.count
+                case .toolCall(_, _, let name, let arguments): progress.completionCharacters += (name?.count ?? 0) + arguments.count
+                default: break
+                }
+                try await forward(event, onEvent)
+            }
+        } catch let sink as SinkFailure {
+            await record(
+                entry, request, operation: "chat.stream", attempt: attempt, elapsed: clock.now() - start, ttft: progress.timeToFirstToken,
+                outcome: .cancelled, usage: progress.reportedUsage ?? .zero, errorKind: "cancelled"
+            )
+            throw StopRouting(error: sink.error)
+        } catch {
+            var failure = Self.classify(error)
+            failure.usage = failure.usage ?? progress.reportedUsage
+            await record(
+                entry, request, operation: "chat.stream", attempt: attempt, elapsed: clock.now() - start, ttft: progress.timeToFirstToken,
+                outcome: Self.outcome(failure), usage: failure.usage ?? .zero, errorKind: "\(failure.kind)"
+            )
+            if progress.committed || failure.kind == .cancelled { throw StopRouting(error: failure) }
+            throw failure
+        }
+        var response = progress.accumulator.response
+        let usage = progress.reportedUsage ?? UsageEstimator.estimate(request, completionCharacters: progress.completionCharacters)
+        response.usage = usage
+        await record(
+            entry, request, operation: "chat.stream", attempt: attempt, elapsed: clock.now() - start, ttft: progress.timeToFirstToken,
+            outcome: .success, usage: usage
+        )
+        observeQuota(entry, response.provider)
+        if !progress.committed, let started = progress.started {
+            // An empty answer: the caller still needs the start.
+            try await forwardOrStop(started, onEvent)
+        }
+        if progress.reportedUsage == nil { try await forwardOrStop(.usage(usage), onEvent) }
+        return response
+    }
+
+    private func forward(_ event: ChatStreamEvent, _ onEvent: (ChatStreamEvent) async throws -> Void) async throws {
+        do {
+            try await onEvent(event)
+        } catch {
+            throw SinkFailure(error: error)
+        }
+    }
+
+    private func forwardOrStop(_ event: ChatStreamEvent, _ onEvent: (ChatStreamEvent) async throws -> Void) async throws {
+        do {
+            try await onEvent(event)
+        } catch {
+            throw StopRouting(error: error)
+        }
+    }
+}

@@ -1,0 +1,83 @@
+import AsyncHTTPClient
+import ConciergeCore
+import NIOCore
+
+/// Turns one provider's server-sent events into provider-neutral stream events.
+protocol StreamTranslator: Sendable {
+    /// Events for one SSE event; throws ``LLMError`` for a provider error inside the stream.
+    mutating func translate(_ event: SSEEvent) throws -> [ChatStreamEvent]
+    /// The provider said the stream is complete; later bytes are ignored.
+    var isComplete: Bool { get }
+    /// Whether the body may end here without the stream counting as cut off.
+    var endedCleanly: Bool { get }
+}
+
+extension StreamTranslator {
+    var endedCleanly: Bool { isComplete }
+}
+
+/// Pumps a streamed response body through the SSE parser and a translator into `onEvent`.
+/// The body ending before the translator saw the provider's end marker is an error, never a clean end.
+/// Errors thrown by `onEvent` pass through unchanged; leaving the loop drops the body, which cancels the request.
+enum SSEStreamDriver {
+    static func run<Translator: StreamTranslator>(
+        body: HTTPClientResponse.Body,
+        translator initial: Translator,
+        firstByteTimeout: Duration,
+        onEvent: (ChatStreamEvent) async throws -> Void
+    ) async throws {
+        var translator = initial
+        var parser = SSEParser()
+        var usage: TokenUsage?
+        var (chunk, iterator) = try await firstRead(body.makeAsyncIterator(), timeout: firstByteTimeout)
+        while let bytes = chunk {
+            for event in parser.feed(bytes.readableBytesView) {
+                let events: [ChatStreamEvent]
+                do {
+                    events = try translator.translate(event)
+                } catch var error as LLMError {
+                    error.usage = error.usage ?? usage
+                    throw error
+                }
+                for event in events {
+                    if case .usage(let reported) = event { usage = reported }
+                    try await onEvent(event)
+                }
+                if translator.isComplete { return }
+            }
+            do {
+                chunk = try await iterator.next()
+            } catch {
+                throw interrupted(error, usage: usage)
+            }
+        }
+        guard translator.endedCleanly else {
+            throw LLMError(.streamInterrupted, "provider stream ended before it was complete", usage: usage)
+        }
+    }
+
+    private static func firstRead(
+        _ iterator: HTTPClientResponse.Body.AsyncIterator, timeout: Duration
+    ) async throws -> (ByteBuffer?, HTTPClientResponse.Body.AsyncIterator) {
+        // The iterator is not Sendable (one consumer at a time). It is handed to the deadline's child task and only
+        // used again after `withDeadline` returns, which waits for that child to end: never two tasks at once.
+        nonisolated(unsafe) var iterator = iterator
+        do {
+            let chunk = try await withDeadline(timeout) { try await iterator.next() }
+            return (chunk, iterator)
+        } catch is DeadlineExceeded {
+            throw LLMError(.timeout, "no stream data within the deployment timeout")
+        } catch {
+            throw interrupted(error, usage: nil)
+        }
+    }
+
+    private static func interrupted(_ error: any Error, usage: TokenUsage?) -> LLMError {
+        var classified = ProviderTransport.classify(error)
+        if classified.kind == .connection {
+            classified = LLMError(.streamInterrupted, "provider stream broke: \(classified.message)")
+        }
+        classified.usage = usage
+        return classified
+    }
+}

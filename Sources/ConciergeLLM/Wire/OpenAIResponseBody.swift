@@ -1,0 +1,110 @@
+import ConciergeCore
+
+/// A complete Chat Completions response.
+struct OpenAIResponseBody: Decodable {
+    struct Choice: Decodable {
+        struct Message: Decodable {
+            let content: String?
+            let toolCalls: [OpenAIToolCall]?
+            enum CodingKeys: String, CodingKey {
+                case content
+                case toolCalls = "tool_calls"
+            }
+        }
+
+        let message: Message
+        let finishReason: String?
+        enum CodingKeys: String, CodingKey {
+            case message
+            case finishReason = "finish_reason"
+        }
+    }
+
+    let id: String?
+    let model: String?
+    let choices: [Choice]
+    let usage: OpenAIUsage?
+}
+
+/// One chunk of a streamed response.
+struct OpenAIChunk: Decodable {
+    struct Choice: Decodable {
+        struct Delta: Decodable {
+            struct ToolCallDelta: Decodable {
+                struct Function: Decodable {
+                    let name: String?
+                    let arguments: String?
+                }
+
+                let index: Int?
+                let id: String?
+                let function: Function?
+            }
+
+            let content: String?
+            let toolCalls: [ToolCallDelta]?
+            enum CodingKeys: String, CodingKey {
+                case content
+                case toolCalls = "tool_calls"
+            }
+        }
+
+        let delta: Delta?
+        let finishReason: String?
+        enum CodingKeys: String, CodingKey {
+            case delta
+            case finishReason = "finish_reason"
+        }
+    }
+
+    let id: String?
+    let model: String?
+    let choices: [Choice]?
+    let usage: OpenAIUsage?
+    let error: OpenAIErrorBody.Detail?
+}
+
+struct OpenAIUsage: Decodable {
+    struct PromptDetails: Decodable {
+        let cachedTokens: Int?
+        enum CodingKeys: String, CodingKey { case cachedTokens = "cached_tokens" }
+    }
+
+    let promptTokens: Int?
+    let completionTokens: Int?
+    let promptTokensDetails: PromptDetails?
+
+    enum CodingKeys: String, CodingKey {
+        case promptTokens = "prompt_tokens"
+        case completionTokens = "completion_tokens"
+        case promptTokensDetails = "prompt_tokens_details"
+    }
+
+    var tokenUsage: TokenUsage {
+        TokenUsage(
+            promptTokens: promptTokens ?? 0,
+            completionTokens: completionTokens ?? 0,
+            cachedTokens: promptTokensDetails?.cachedTokens ?? 0
+        )
+    }
+}
+
+/// `{"error": {"message", "type", "param", "code"}}`; `code` is a string at OpenAI and a number elsewhere.
+struct OpenAIErrorBody: Decodable {
+    struct Detail: Decodable {
+        let message: String?
+        let type: String?
+        let param: String?
+        let code: JSONValue?
+
+        var codeText: String? {
+            switch code {
+            case .string(let text): text
+            case .number(let number): String(Int(number))
+            default: nil
+            }
+        }
+    }
+
+    let error: Detail
+}

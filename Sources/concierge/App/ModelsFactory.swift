@@ -1,0 +1,63 @@
+import AsyncHTTPClient
+import ConciergeCore
+import ConciergeLLM
+import Logging
+import Metrics
+import NIOCore
+
+/// Builds the models layer: one shared HTTP client, a client per deployment, the router with its ledger and cache.
+enum ModelsFactory {
+    struct Built {
+        let router: ModelRouter
+        let httpClient: HTTPClient
+        let setup: LLMSetup
+    }
+
+    static func build(
+        _ configuration: AppConfiguration, environment: [String: String], ledger: (any UsageLedger)?, cache: (any ResponseCache)?,
+        metricsFactory: any MetricsFactory, logger: Logger
+    ) async throws -> Built {
+        let setup = LLMSetup.resolve(configuration, environment: environment)
+        for problem in setup.problems {
+            logger.warning("Model deployment unusable", metadata: ["llm.problem": .string(problem)])
+        }
+        let totalConcurrency = setup.deployments.reduce(0) { $0 + $1.maxConcurrency }
+        var clientConfiguration = HTTPClient.Configuration(
+            timeout: .init(connect: .seconds(5), read: .seconds(Int64(max(configuration.llmTimeoutSeconds, 120))))
+        )
+        clientConfiguration.connectionPool = .init(
+            idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(totalConcurrency, 8)
+        )
+        // A refused connection fails the attempt at once: the router retries and falls back itself, instead of
+        // AsyncHTTPClient retrying the connection until the attempt's whole timeout has passed.
+        clientConfiguration.connectionPool.retryConnectionEstablishment = false
+        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
+        let deployments = setup.deployments.map { settings -> ModelRouter.Deployment in
+            let chat: any ChatModel =
+                switch settings.kind {
+                case .anthropic: AnthropicChatModel(deployment: settings, httpClient: httpClient, logger: logger)
+                case .openAICompatible: OpenAICompatibleChatModel(deployment: settings, httpClient: httpClient, logger: logger)
+                }
+            let embeddings: (any EmbeddingModel)? =
+                setup.embeddingDeployments.contains(settings.name) && settings.kind == .openAICompatible
+                ? OpenAICompatibleEmbeddingModel(deployment: settings, httpClient: httpClient, logger: logger) : nil
+            return ModelRouter.Deployment(settings: settings, chat: chat, embeddings: embeddings)
+        }
+        let routerSettings = ModelRouter.Settings(
+            retry: RetryPolicy(maxRetries: configuration.llmMaxRetries),
+            breakerFailureThreshold: configuration.llmBreakerFailures,
+            breakerCoolDown: .milliseconds(Int64(configuration.llmBreakerCoolDownSeconds * 1000)),
+            cacheTTL: .milliseconds(Int64(configuration.llmCacheTTLSeconds * 1000))
+        )
+        do {
+            let router = try ModelRouter(
+                deployments: deployments, aliases: setup.aliases, ledger: ledger.map(GroupCommitLedger.init), cache: configuration.llmCacheTTLSeconds > 0 ? cache : nil,
+                metrics: LLMMetrics(factory: metricsFactory), settings: routerSettings, logger: logger
+            )
+            return Built(router: router, httpClient: httpClient, setup: setup)
+        } catch {
+            try? await httpClient.shutdown()
+            throw error
+        }
+    }
+}

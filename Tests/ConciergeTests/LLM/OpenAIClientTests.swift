@@ -1,0 +1,167 @@
+import AsyncHTTPClient
+import ConciergeCore
+@testable import ConciergeLLM
+import Logging
+import Synchronization
+import Testing
+
+@Suite struct OpenAIClientTests {
+    static let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+
+    static func model(_ base: String, timeout: Duration = .seconds(5), nativeTools: Bool = true) -> OpenAICompatibleChatModel {
+        OpenAICompatibleChatModel(
+            deployment: DeploymentSettings(name: "fixture", baseURL: base, apiKey: "sk-test", model: "gpt-test", timeout: timeout, nativeTools: nativeTools),
+            httpClient: TestHTTPClient.shared, logger: logger
+        )
+    }
+
+    static func collect(_ model: some ChatModel, _ request: ChatRequest = RouterHarness.question) async throws -> [ChatStreamEvent] {
+        let events = Mutex<[ChatStreamEvent]>([])
+        try await model.stream(request) { event in events.withLock { $0.append(event) } }
+        return events.withLock { $0 }
+    }
+
+    static func kind(of body: () async throws -> Void) async -> LLMError.Kind? {
+        do {
+            try await body()
+            return nil
+        } catch let error as LLMError {
+            return error.kind
+        } catch {
+            return nil
+        }
+    }
+
+    @Test func completeMapsTheDocumentedResponse() async throws {
+        let fixture = ProviderFixture()
+        try await fixture.withServer { base in
+            let response = try await Self.model(base + "/ok").complete(RouterHarness.question)
+            #expect(response.content == "Hello! How can I assist you today?")
+            #expect(response.finishReason == .stop)
+            #expect(response.usage == TokenUsage(promptTokens: 19, completionTokens: 10, cachedTokens: 4))
+            #expect(response.provider == ProviderInfo(remainingRequests: 99, remainingTokens: 5000))
+        }
+        let sent = try #require(fixture.receivedBodies.first)
+        #expect(sent.contains(#""model":"gpt-test""#))
+        #expect(!sent.contains("stream"))
+    }
+
+    @Test func completeMapsToolCalls() async throws {
+        try await ProviderFixture().withServer { base in
+            var request = RouterHarness.question
+            request.tools = [ToolDefinition(name: "get_current_weather", parameters: .object(["type": .string("object")]))]
+            let response = try await Self.model(base + "/tools").complete(request)
+            #expect(response.toolCalls.map(\.name) == ["get_current_weather"])
+            #expect(response.toolCalls.first?.id == "call_abc123")
+            #expect(response.finishReason == .toolCalls)
+        }
+    }
+
+    @Test func statusErrorsAreClassified() async throws {
+        try await ProviderFixture().withServer { base in
+            do {
+                _ = try await Self.model(base + "/429").complete(RouterHarness.question)
+                Issue.record("expected a 429")
+            } catch let error as LLMError {
+                #expect(error.kind == .rateLimited)
+                #expect(error.retryAfter == .seconds(2))
+                #expect(error.isRetryable)
+            }
+            #expect(await Self.kind { _ = try await Self.model(base + "/500").complete(RouterHarness.question) } == .server)
+            do {
+                _ = try await Self.model(base + "/400").complete(RouterHarness.question)
+                Issue.record("expected a 400")
+            } catch let error as LLMError {
+                #expect(error.kind == .request)
+                #expect(error.param == "response_format")
+                #expect(!error.isRetryable && !error.isProviderSide)
+            }
+            #expect(await Self.kind { _ = try await Self.model(base + "/malformed").complete(RouterHarness.question) } == .malformedResponse)
+            #expect(await Self.kind { _ = try await Self.model("http://127.0.0.1:1").complete(RouterHarness.question) } == .connection)
+        }
+    }
+
+    @Test func slowProviderTimesOut() async throws {
+        try await ProviderFixture().withServer { base in
+            let kind = await Self.kind { _ = try await Self.model(base + "/hang", timeout: .milliseconds(300)).complete(RouterHarness.question) }
+            #expect(kind == .timeout)
+        }
+    }
+
+    @Test func streamsTheDocumentedChunksAndAsksForUsage() async throws {
+        let fixture = ProviderFixture()
+        try await fixture.withServer { base in
+            let events = try await Self.collect(Self.model(base + "/ok"))
+            #expect(events.first == .started(id: nil, model: "gpt-test", provider: nil))
+            #expect(events.dropFirst() == [.content("Hello"), .content(" wörld ✓"), .finished(.stop), .usage(TokenUsage(promptTokens: 9, completionTokens: 3))])
+        }
+        #expect(fixture.receivedBodies.first?.contains(#""stream_options":{"include_usage":true}"#) == true)
+    }
+
+    @Test func streamsToolCallPieces() async throws {
+        try await ProviderFixture().withServer { base in
+            var accumulator = ChatStreamAccumulator()
+            for event in try await Self.collect(Self.model(base + "/tools")) { accumulator.add(event) }
+            #expect(accumulator.response.toolCalls == [ToolCall(id: "call_DdmO9pD3xa9XTPNJ32zg2hcA", name: "get_weather", arguments: #"{"location":"Paris"}"#)])
+            #expect(accumulator.response.finishReason == .toolCalls)
+        }
+    }
+
+    @Test func streamCutOffIsAnErrorNotACleanEnd() async throws {
+        try await ProviderFixture().withServer { base in
+            #expect(await Self.kind { _ = try await Self.collect(Self.model(base + "/cut")) } == .streamInterrupted)
+        }
+    }
+
+    @Test func providerErrorMidStreamIsAnError() async throws {
+        try await ProviderFixture().withServer { base in
+            let events = Mutex<[ChatStreamEvent]>([])
+            do {
+                try await Self.model(base + "/stream-error").stream(RouterHarness.question) { event in events.withLock { $0.append(event) } }
+                Issue.record("expected an error")
+            } catch let error as LLMError {
+                #expect(error.kind == .streamInterrupted)
+                #expect(error.message.contains("server had an error"))
+            }
+            #expect(events.withLock { $0.contains(.content("Hello")) })
+        }
+    }
+
+    @Test func slowFirstByteWaitsWithinTheTimeoutAndFailsBeyondIt() async throws {
+        try await ProviderFixture().withServer { base in
+            let events = try await Self.collect(Self.model(base + "/slow-first-byte", timeout: .seconds(5)))
+            #expect(events.contains(.finished(.stop)))
+            let kind = await Self.kind { _ = try await Self.collect(Self.model(base + "/slow-first-byte", timeout: .milliseconds(100))) }
+            #expect(kind == .timeout)
+        }
+    }
+
+    @Test func emulatesToolsWithJSONSchemaForDeploymentsWithoutNativeTools() async throws {
+        // The fixture answers with plain content; what matters here is the rewritten request.
+        let fixture = ProviderFixture()
+        try await fixture.withServer { base in
+            var request = RouterHarness.question
+            request.tools = [ToolDefinition(name: "get_weather", parameters: .object(["type": .string("object")]))]
+            _ = try await Self.model(base + "/ok", nativeTools: false).complete(request)
+        }
+        let sent = try #require(fixture.receivedBodies.first)
+        #expect(sent.contains(#""response_format":{"#) && sent.contains(#""type":"json_schema""#))
+        #expect(!sent.contains(#""tools""#))
+    }
+
+    @Test func mapsJSONToolCallsWrittenInContent() throws {
+        let tools = [ToolDefinition(name: "get_weather", parameters: .object([:]))]
+        let emulated = ChatResponse(model: "m", content: #"{"tool": "get_weather", "arguments": {"city": "Paris"}}"#, finishReason: .stop, usage: nil)
+        var request = RouterHarness.question
+        request.tools = tools
+        let emulation = ToolEmulation(request: request, deployment: DeploymentSettings(name: "x", baseURL: "http://x", model: "m", nativeTools: false))
+        let mapped = try #require(emulation).mapBack(emulated)
+        #expect(mapped.toolCalls.first?.name == "get_weather")
+        #expect(mapped.toolCalls.first?.arguments == #"{"city":"Paris"}"#)
+        #expect(mapped.finishReason == .toolCalls)
+        let written = ChatResponse(model: "m", content: "<tool_call>\n{\"name\": \"get_weather\", \"arguments\": {}}\n</tool_call>", finishReason: .stop, usage: nil)
+        #expect(ToolEmulation.recoverToolCall(in: written, tools: tools).toolCalls.count == 1)
+        let prose = ChatResponse(model: "m", content: "It is sunny.", finishReason: .stop, usage: nil)
+        #expect(ToolEmulation.recoverToolCall(in: prose, tools: tools).toolCalls.isEmpty)
+    }
+}

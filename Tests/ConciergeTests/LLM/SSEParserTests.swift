@@ -1,0 +1,44 @@
+@testable import ConciergeLLM
+import Testing
+
+@Suite struct SSEParserTests {
+    static func parse(_ chunks: [[UInt8]]) -> [SSEEvent] {
+        var parser = SSEParser()
+        return chunks.flatMap { parser.feed($0) }
+    }
+
+    @Test func parsesDataEventsAndSkipsComments() {
+        let events = Self.parse([Array(": keep-alive\n\ndata: one\n\nevent: ping\ndata: {}\n\n".utf8)])
+        #expect(events == [SSEEvent(data: "one"), SSEEvent(event: "ping", data: "{}")])
+    }
+
+    @Test func joinsMultiLineData() {
+        let events = Self.parse([Array("data: a\ndata:b\n\n".utf8)])
+        #expect(events == [SSEEvent(data: "a\nb")])
+    }
+
+    @Test func everySplitOfARecordedStreamGivesTheSameEvents() throws {
+        // Given the recorded OpenAI stream (with multi-byte characters) parsed whole
+        let bytes = Array(try Fixture.data("openai-stream.txt"))
+        let whole = Self.parse([bytes])
+        #expect(whole.count == 6)
+        #expect(whole.last?.data == "[DONE]")
+        // When it arrives split at every possible byte position, or one byte at a time
+        for split in 1..<bytes.count {
+            #expect(Self.parse([Array(bytes[..<split]), Array(bytes[split...])]) == whole, "split at \(split)")
+        }
+        #expect(Self.parse(bytes.map { [$0] }) == whole)
+    }
+
+    @Test func handlesCRLFSplitBetweenChunks() {
+        let events = Self.parse([Array("data: x\r".utf8), Array("\n\r".utf8), Array("\ndata: y\r\n\r\n".utf8)])
+        #expect(events == [SSEEvent(data: "x"), SSEEvent(data: "y")])
+    }
+
+    @Test func incompleteEventIsPendingNotDispatched() {
+        var parser = SSEParser()
+        let events = parser.feed(Array("data: {\"partial\":".utf8))
+        #expect(events.isEmpty)
+        #expect(parser.hasPendingEvent)
+    }
+}
