@@ -12,6 +12,7 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var options: ConfigOptions
 
     func run() async throws {
+        MemoryTuning.apply()
         let configuration = try await options.load()
         let logger = LoggingBootstrap.bootstrap(configuration)
         let registry = PrometheusCollectorRegistry()

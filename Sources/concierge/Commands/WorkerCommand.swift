@@ -19,6 +19,7 @@ struct WorkerCommand: AsyncParsableCommand {
     @OptionGroup var options: ConfigOptions
 
     func run() async throws {
+        MemoryTuning.apply()
         let configuration = try await options.load()
         guard configuration.databaseURL != nil else {
             printError(
