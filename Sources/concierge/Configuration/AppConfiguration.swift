@@ -34,8 +34,12 @@ struct AppConfiguration: Sendable, Equatable {
     var jobsRetentionDays = 7.0
     /// `/health/ready` fails when the oldest waiting job has waited longer than this.
     var jobsMaxOldestWaitingSeconds = 300.0
-    /// Bearer token for the `/admin` routes; unset means they answer 404.
-    var adminToken: String?
+    /// API keys on `/v1` and `/admin`; off is allowed only on loopback.
+    var authEnabled = true
+    /// Requests per minute per key without its own limit, and per client IP where no key applies; 0 turns limits off.
+    var rateLimitRequestsPerMinute = 100
+    /// Bearer token for `/metrics` when the server does not bind to loopback.
+    var metricsToken: String?
     /// The config file read, if any.
     var configFile: String?
 

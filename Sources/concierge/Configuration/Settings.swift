@@ -1,3 +1,4 @@
+import ConciergeHTTP
 import ConciergeStorePostgres
 import Foundation
 import Logging
@@ -106,10 +107,23 @@ enum Settings {
             config.jobsMaxOldestWaitingSeconds = seconds
             return nil
         },
-        Setting("admin.token", env: "CONCIERGE_ADMIN_TOKEN", default: "(unset: admin routes answer 404)", secret: true) { raw, config in
+        Setting("auth.mode", env: "CONCIERGE_AUTH", default: "on") { raw, config in
+            switch raw.lowercased() {
+            case "on": config.authEnabled = true
+            case "off": config.authEnabled = false
+            default: return "must be on or off, got '\(raw)'"
+            }
+            return nil
+        },
+        Setting("auth.rate_limit_rpm", env: "CONCIERGE_RATE_LIMIT_RPM", default: "100") { raw, config in
+            guard let rpm = Int(raw), (0...1_000_000).contains(rpm) else { return "must be an integer from 0 (off) to 1000000, got '\(raw)'" }
+            config.rateLimitRequestsPerMinute = rpm
+            return nil
+        },
+        Setting("metrics.token", env: "CONCIERGE_METRICS_TOKEN", default: "(unset: /metrics only on loopback)", secret: true) { raw, config in
             guard !raw.isEmpty else { return nil }
             guard raw.utf8.count >= 16, !raw.contains(where: \.isWhitespace) else { return "must be at least 16 characters with no spaces" }
-            config.adminToken = raw
+            config.metricsToken = raw
             return nil
         },
         Setting("llm.base_url", env: "CONCIERGE_LLM_BASE_URL", default: "(unset)") { raw, config in
@@ -170,6 +184,12 @@ enum Settings {
             problems.append(.init(
                 setting: "CONCIERGE_JOBS_HEARTBEAT_S",
                 message: "must be shorter than CONCIERGE_JOBS_LEASE_S (\(config.jobsLeaseSeconds)), or leases expire between heartbeats"
+            ))
+        }
+        if !config.authEnabled, !AccessControl.isLoopback(config.host) {
+            problems.append(.init(
+                setting: "CONCIERGE_AUTH",
+                message: "may be off only while the server binds to loopback (127.0.0.1, ::1, localhost), not \(config.host)"
             ))
         }
         return problems

@@ -8,12 +8,9 @@ import Testing
 
 /// The real binary, killed with SIGKILL while diagnostics jobs run, then restarted: nothing is lost.
 @Suite(.serialized) struct JobCrashTests {
-    static let token = "crash-test-admin-token-0123456789"
-
     /// One admin request to a running server, answered with its JSON object.
     static func admin(_ port: Int, _ method: HTTPRequest.Method = .get, _ uri: String, body: String? = nil) async throws -> [String: Any] {
         var headers = HTTPFields()
-        headers[.authorization] = "Bearer \(token)"
         if body != nil { headers[.contentType] = "application/json" }
         let response = try await HTTPProbe.request(port: port, uri, method: method, headers: headers, body: body)
         let data = Data(response.body.utf8)
@@ -24,7 +21,7 @@ import Testing
 
     static func environment(_ directory: String) -> [String: String] {
         [
-            "CONCIERGE_DATA_DIR": "\(directory)/data", "CONCIERGE_PORT": "0", "CONCIERGE_ADMIN_TOKEN": token,
+            "CONCIERGE_DATA_DIR": "\(directory)/data", "CONCIERGE_PORT": "0", "CONCIERGE_AUTH": "off", "CONCIERGE_RATE_LIMIT_RPM": "0",
             "CONCIERGE_JOBS_LEASE_S": "2", "CONCIERGE_JOBS_HEARTBEAT_S": "0.5", "CONCIERGE_JOBS_CONCURRENCY": "3",
             "CONCIERGE_JOBS_POLL_MS": "200", "CONCIERGE_SHUTDOWN_DELAY_S": "0",
         ]
