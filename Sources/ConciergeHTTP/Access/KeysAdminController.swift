@@ -60,8 +60,11 @@ public struct KeysAdminController: Sendable {
 
     /// The optional body `{"grace_seconds": N}`; an empty body means no grace.
     static func grace(_ request: Request, context: AppRequestContext) async throws -> TimeInterval {
-        guard request.headers[.contentType] != nil else { return 0 }
-        let body = try await JSONBodyDecoder.decode(KeysAdminDTO.Rotate.self, from: request, context: context)
+        let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        guard buffer.readableBytes > 0 else { return 0 }
+        guard let body = try? JSONDecoder().decode(KeysAdminDTO.Rotate.self, from: Data(buffer.readableBytesView)) else {
+            throw APIError.badRequest("The body must be a JSON object like {\"grace_seconds\": 3600}.", code: "invalid_json")
+        }
         let grace = body.graceSeconds ?? 0
         guard grace.isFinite, (0...(30 * 86_400)).contains(grace) else { throw APIError.badRequest("grace_seconds must be from 0 to 2592000.") }
         return grace

@@ -7,6 +7,7 @@ import NIOCore
 import Testing
 
 /// The real binary, killed with SIGKILL while diagnostics jobs run, then restarted: nothing is lost.
+/// Jobs sleep 4 s so that a job seen running is still running when the kill lands, even on a loaded machine.
 @Suite(.serialized) struct JobCrashTests {
     /// One admin request to a running server, answered with its JSON object.
     static func admin(_ port: Int, _ method: HTTPRequest.Method = .get, _ uri: String, body: String? = nil) async throws -> [String: Any] {
@@ -35,7 +36,7 @@ import Testing
             let record = "\(directory)/runs.jsonl"
             var ids: [Int] = []
             for _ in 0..<9 {
-                let job = try await Self.admin(port, .post, "/admin/jobs", body: #"{"queue":"diagnostics","payload":{"sleep_ms":1500,"record_path":"\#(record)"}}"#)
+                let job = try await Self.admin(port, .post, "/admin/jobs", body: #"{"queue":"diagnostics","payload":{"sleep_ms":4000,"record_path":"\#(record)"}}"#)
                 ids.append(try #require(job["id"] as? Int))
             }
             // When it is killed while jobs are running
