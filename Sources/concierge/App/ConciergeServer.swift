@@ -80,11 +80,13 @@ struct ConciergeServer {
             access: accessControl(opened)
         )
         let schema = SchemaGate()
-        let gateway = ModelsGatewayController(chat: models.router, embeddings: models.router, catalog: models.router)
+        let budget = BudgetGuard(store: opened.budgets, estimator: models.router, defaultMaxTokens: configuration.budgetDefaultMaxTokens)
+        let gateway = ModelsGatewayController(chat: models.router, embeddings: models.router, catalog: models.router, budget: budget)
         let router = buildRouter(dependencies) { router in
             gateway.register(on: router)
             JobsAdminController(jobs: jobs.store).register(on: router)
             KeysAdminController(keys: opened.keys).register(on: router)
+            UsageController(budgets: opened.budgets, keys: opened.keys).register(on: router)
             extraRoutes(router)
         }
         let application = buildApplication(router: router, store: opened.store, schema: schema)

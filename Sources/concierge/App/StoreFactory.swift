@@ -17,15 +17,16 @@ enum StoreFactory {
         /// The same store seen as the API key table and the rate-limit buckets.
         var keys: any APIKeyStore
         var rateLimits: any RateLimitStore
+        var budgets: any BudgetStore
     }
 
     static func open(_ configuration: AppConfiguration, logger: Logger) throws -> Opened {
         if let url = configuration.databaseURL {
             let store = PostgresStore(url: try PostgresURL(url), poolSize: configuration.databasePoolSize, logger: logger)
-            return Opened(store: store, service: store, ledger: store, cache: store, keys: store, rateLimits: store)
+            return Opened(store: store, service: store, ledger: store, cache: store, keys: store, rateLimits: store, budgets: store)
         }
         let store = try SQLiteStore(path: configuration.sqlitePath, logger: logger)
-        return Opened(store: store, service: nil, ledger: store, cache: store, keys: store, rateLimits: store)
+        return Opened(store: store, service: nil, ledger: store, cache: store, keys: store, rateLimits: store, budgets: store)
     }
 
     static func knownMigrations(_ configuration: AppConfiguration) -> [Migration] {

@@ -38,6 +38,8 @@ struct AppConfiguration: Sendable, Equatable {
     var authEnabled = true
     /// Requests per minute per key without its own limit, and per client IP where no key applies; 0 turns limits off.
     var rateLimitRequestsPerMinute = 100
+    /// `max_tokens` given to model calls of keys with a budget that name none, so their worst case is bounded.
+    var budgetDefaultMaxTokens = 4096
     /// Bearer token for `/metrics` when the server does not bind to loopback.
     var metricsToken: String?
     /// The config file read, if any.

@@ -120,6 +120,11 @@ enum Settings {
             config.rateLimitRequestsPerMinute = rpm
             return nil
         },
+        Setting("auth.budget_default_max_tokens", env: "CONCIERGE_BUDGET_DEFAULT_MAX_TOKENS", default: "4096") { raw, config in
+            guard let tokens = Int(raw), (1...1_000_000).contains(tokens) else { return "must be an integer from 1 to 1000000, got '\(raw)'" }
+            config.budgetDefaultMaxTokens = tokens
+            return nil
+        },
         Setting("metrics.token", env: "CONCIERGE_METRICS_TOKEN", default: "(unset: /metrics only on loopback)", secret: true) { raw, config in
             guard !raw.isEmpty else { return nil }
             guard raw.utf8.count >= 16, !raw.contains(where: \.isWhitespace) else { return "must be at least 16 characters with no spaces" }

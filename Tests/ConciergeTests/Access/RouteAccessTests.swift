@@ -19,6 +19,7 @@ import Testing
         "GET /v1/models": .user,
         "POST /v1/chat/completions": .user,
         "POST /v1/embeddings": .user,
+        "GET /v1/usage": .user,
         "GET /admin/queues": .analyst,
         "GET /admin/jobs": .analyst,
         "POST /admin/jobs": .admin,
@@ -38,7 +39,7 @@ import Testing
     ]
 
     /// Parameterless reads that must answer 2xx to every role allowed.
-    static let mustSucceed: Set<String> = ["GET /v1/models", "GET /admin/queues", "GET /admin/jobs", "GET /admin/jobs/dead", "GET /admin/keys"]
+    static let mustSucceed: Set<String> = ["GET /v1/models", "GET /v1/usage", "GET /admin/queues", "GET /admin/jobs", "GET /admin/jobs/dead", "GET /admin/keys"]
 
     static func concrete(_ path: String) -> String {
         path.replacingOccurrences(of: "/admin/keys/{id}", with: "/admin/keys/0000abcd").replacingOccurrences(of: "{id}", with: "424242")
