@@ -14,11 +14,13 @@ public struct AccessControl: Sendable {
     public var metricsOpen: Bool
     /// The bearer token `/metrics` needs when it is not open; nil: closed.
     public var metricsToken: String?
+    /// Where admin actions and authentication failures are recorded; nil: nowhere.
+    public var audit: (any AuditLog)?
     public var now: @Sendable () -> Date
 
     public init(
         keys: (any APIKeyStore)?, policy: AccessPolicy = .standard, rateLimits: (any RateLimitStore)? = nil,
-        defaultRequestsPerMinute: Int = 100, metricsOpen: Bool = true, metricsToken: String? = nil,
+        defaultRequestsPerMinute: Int = 100, metricsOpen: Bool = true, metricsToken: String? = nil, audit: (any AuditLog)? = nil,
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.keys = keys
@@ -27,6 +29,7 @@ public struct AccessControl: Sendable {
         self.defaultRequestsPerMinute = defaultRequestsPerMinute
         self.metricsOpen = metricsOpen
         self.metricsToken = metricsToken
+        self.audit = audit
         self.now = now
     }
 

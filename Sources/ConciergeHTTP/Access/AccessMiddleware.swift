@@ -33,19 +33,55 @@ public struct AccessMiddleware: RouterMiddleware {
                 principal = try await authenticate(request)
             } catch let error as APIError {
                 context.logger.debug("Authentication failed", metadata: ["client.ip": .string(context.clientIP), "error.type": .string(error.code)])
+                let presentedID = (try? Self.credential(request.headers)).flatMap(APIKeySecret.init(presented:))?.id
+                await audit(request, context, actor: presentedID, action: "auth.failed", outcome: String(error.status.code))
                 _ = try await limit(bucket: "ip:\(context.clientIP)", perMinute: access.defaultRequestsPerMinute)
                 throw error
             }
             bucket = "key:\(principal.id)"
         }
         let minimum = access.policy.minimumRole(request.method, path)
-        guard principal.role >= minimum else { throw APIError.forbidden(minimum) }
+        guard principal.role >= minimum else {
+            await audit(request, context, actor: principal.id, action: "auth.forbidden", outcome: "403")
+            throw APIError.forbidden(minimum)
+        }
         context.principal = principal
         context.logger[metadataKey: "auth.key_id"] = .string(principal.id)
         let decision = try await limit(bucket: bucket, perMinute: principal.limits.requestsPerMinute ?? access.defaultRequestsPerMinute)
-        var response = try await next(request, context)
+        let audited = path.hasPrefix("/admin") && request.method != .get && request.method != .head
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch {
+            if audited { await audit(request, context, actor: principal.id, action: "admin.action", outcome: Self.status(of: error)) }
+            throw error
+        }
+        if audited { await audit(request, context, actor: principal.id, action: "admin.action", outcome: String(response.status.code)) }
         decision?.apply(to: &response.headers)
         return response
+    }
+
+    /// Records one event; a failing audit write is logged, never turned into a failed request.
+    func audit(_ request: Request, _ context: Context, actor: String?, action: String, outcome: String) async {
+        guard let log = access.audit else { return }
+        let event = AuditEvent(
+            time: access.now(), actor: actor, action: action,
+            target: "\(request.method.rawValue) \(ErrorMiddleware.safePath(request.uri.path))", outcome: outcome,
+            clientIP: context.clientIP, requestID: context.requestID
+        )
+        do {
+            try await log.append(event)
+        } catch {
+            context.logger.warning("Audit write failed", metadata: ["error.type": .string(String(describing: type(of: error)))])
+        }
+    }
+
+    static func status(of error: any Error) -> String {
+        switch error {
+        case let error as APIError: String(error.status.code)
+        case let error as any HTTPResponseError: String(error.status.code)
+        default: "500"
+        }
     }
 
     /// The key behind the request's single credential header.

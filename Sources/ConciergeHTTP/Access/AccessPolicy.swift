@@ -35,6 +35,7 @@ public struct AccessPolicy: Sendable {
         Rule(.get, "/v1/usage", .user),
         Rule(nil, "/v1/tasks/**", .user),
         Rule(nil, "/admin/keys/**", .admin),
+        Rule(nil, "/admin/audit", .admin),
         Rule(.get, "/admin/**", .analyst),
         Rule(nil, "/admin/**", .admin),
         Rule(nil, "/v1/**", .admin),

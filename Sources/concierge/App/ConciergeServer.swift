@@ -87,6 +87,7 @@ struct ConciergeServer {
             JobsAdminController(jobs: jobs.store).register(on: router)
             KeysAdminController(keys: opened.keys).register(on: router)
             UsageController(budgets: opened.budgets, keys: opened.keys).register(on: router)
+            AuditController(log: opened.audit).register(on: router)
             extraRoutes(router)
         }
         let application = buildApplication(router: router, store: opened.store, schema: schema)
@@ -99,6 +100,9 @@ struct ConciergeServer {
         }
         if let worker { services.append(SchemaGatedService(gate: schema, inner: worker)) }
         services.append(SchemaGatedService(gate: schema, inner: JobsComposition.sweeper(configuration, store: jobs.store, logger: logger)))
+        services.append(SchemaGatedService(gate: schema, inner: AuditRetentionSweeper(
+            log: opened.audit, retentionDays: configuration.auditRetentionDays, interval: .seconds(3600), logger: logger
+        )))
         services.append(application)
         services.append(DrainGate(readiness: readiness, delay: .seconds(configuration.shutdownDelaySeconds), logger: logger))
         let groupConfiguration = ServiceGroupConfiguration(
@@ -123,7 +127,8 @@ struct ConciergeServer {
             rateLimits: configuration.rateLimitRequestsPerMinute > 0 ? opened.rateLimits : nil,
             defaultRequestsPerMinute: configuration.rateLimitRequestsPerMinute,
             metricsOpen: AccessControl.isLoopback(configuration.host),
-            metricsToken: configuration.metricsToken
+            metricsToken: configuration.metricsToken,
+            audit: opened.audit
         )
     }
 

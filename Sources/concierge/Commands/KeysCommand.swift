@@ -32,6 +32,12 @@ struct KeysCommand: AsyncParsableCommand {
         }
     }
 
+    /// Records a command-line key action in the audit log, best effort.
+    static func audit(_ keys: any APIKeyStore, action: String, target: String) async {
+        guard let log = keys as? any AuditLog else { return }
+        try? await log.append(AuditEvent(time: Date(), actor: "cli", action: action, target: target, outcome: "ok", clientIP: nil, requestID: nil))
+    }
+
     static func line(_ key: APIKeyRecord, now: Date) -> String {
         let limits = [
             key.limits.requestsPerMinute.map { "rpm=\($0)" }, key.limits.tokensPerMinute.map { "tpm=\($0)" },
@@ -74,7 +80,9 @@ struct KeysCreateCommand: AsyncParsableCommand {
         }
         let name = name
         let issued = try await KeysCommand.withKeys(options) { keys in
-            try await KeyIssuer(keys: keys).create(name: name, role: role, limits: limits, expiresAt: expiresAt)
+            let issued = try await KeyIssuer(keys: keys).create(name: name, role: role, limits: limits, expiresAt: expiresAt)
+            await KeysCommand.audit(keys, action: "keys.create", target: issued.record.id)
+            return issued
         }
         print("Created key \(issued.record.id) (\(issued.record.role.rawValue)). The secret is shown once; store it now:")
         print(issued.secret)
@@ -105,7 +113,12 @@ struct KeysRevokeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let id = key.id
-        guard try await KeysCommand.withKeys(options, { try await $0.revokeKey(id: id, at: Date()) }) else {
+        let revoked = try await KeysCommand.withKeys(options) { keys in
+            let revoked = try await keys.revokeKey(id: id, at: Date())
+            if revoked { await KeysCommand.audit(keys, action: "keys.revoke", target: id) }
+            return revoked
+        }
+        guard revoked else {
             printError("key \(id) does not exist")
             throw ExitCode(1)
         }
@@ -128,7 +141,9 @@ struct KeysRotateCommand: AsyncParsableCommand {
         let (id, grace) = (key.id, graceSeconds)
         let issued = try await KeysCommand.withKeys(options) { keys in
             do {
-                return try await KeyIssuer(keys: keys).rotate(id: id, grace: grace)
+                let issued = try await KeyIssuer(keys: keys).rotate(id: id, grace: grace)
+                await KeysCommand.audit(keys, action: "keys.rotate", target: id)
+                return issued
             } catch AccessError.keyNotFound {
                 throw KeysCommandError(message: "key \(id) does not exist or is revoked")
             }

@@ -125,6 +125,11 @@ enum Settings {
             config.budgetDefaultMaxTokens = tokens
             return nil
         },
+        Setting("audit.retention_days", env: "CONCIERGE_AUDIT_RETENTION_DAYS", default: "90") { raw, config in
+            guard let days = Settings.seconds(raw, in: 1...36_500) else { return "must be a number of days from 1 to 36500, got '\(raw)'" }
+            config.auditRetentionDays = days
+            return nil
+        },
         Setting("metrics.token", env: "CONCIERGE_METRICS_TOKEN", default: "(unset: /metrics only on loopback)", secret: true) { raw, config in
             guard !raw.isEmpty else { return nil }
             guard raw.utf8.count >= 16, !raw.contains(where: \.isWhitespace) else { return "must be at least 16 characters with no spaces" }

@@ -36,6 +36,19 @@ import Testing
 
     static let now = Date(timeIntervalSince1970: 1_800_000_000)
 
+    /// One freshly migrated PostgreSQL store (the test is cancelled without `CONCIERGE_TEST_DATABASE_URL`).
+    static func withPostgres(_ body: @escaping @Sendable (PostgresStore) async throws -> Void) async throws {
+        try await TestPostgres.withFreshDatabase { url in
+            let store = PostgresStore(url: try PostgresURL(url), poolSize: 4, logger: logger)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await store.run() }
+                defer { group.cancelAll() }
+                _ = try await store.migrate()
+                try await body(store)
+            }
+        }
+    }
+
     @Test(arguments: JobBackend.allCases) func keysRoundTripVerbatimAndRevokeAndRotate(_ backend: JobBackend) async throws {
         try await Self.with(backend) { stores in
             let store = stores[0]

@@ -33,13 +33,14 @@ import Testing
         "POST /admin/jobs/{id}/cancel": .admin,
         "POST /admin/jobs/{id}/archive": .admin,
         "GET /admin/keys": .admin,
+        "GET /admin/audit": .admin,
         "POST /admin/keys": .admin,
         "POST /admin/keys/{id}/revoke": .admin,
         "POST /admin/keys/{id}/rotate": .admin,
     ]
 
     /// Parameterless reads that must answer 2xx to every role allowed.
-    static let mustSucceed: Set<String> = ["GET /v1/models", "GET /v1/usage", "GET /admin/queues", "GET /admin/jobs", "GET /admin/jobs/dead", "GET /admin/keys"]
+    static let mustSucceed: Set<String> = ["GET /v1/models", "GET /v1/usage", "GET /admin/queues", "GET /admin/jobs", "GET /admin/jobs/dead", "GET /admin/keys", "GET /admin/audit"]
 
     static func concrete(_ path: String) -> String {
         path.replacingOccurrences(of: "/admin/keys/{id}", with: "/admin/keys/0000abcd").replacingOccurrences(of: "{id}", with: "424242")
