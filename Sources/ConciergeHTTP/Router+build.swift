@@ -16,6 +16,8 @@ public struct HTTPDependencies: Sendable {
     public var routes: RouteRegistry
     /// Authentication, authorisation and rate limits; ``AccessControl/off`` unless the composition root sets it.
     public var access: AccessControl
+    /// Origins allowed to call the API from a browser; empty: no CORS headers at all.
+    public var corsOrigins: [String]
 
     public init(
         version: String = ConciergeVersion.current,
@@ -23,7 +25,8 @@ public struct HTTPDependencies: Sendable {
         healthChecks: [any HealthCheck],
         readiness: ReadinessState = ReadinessState(),
         registry: PrometheusCollectorRegistry,
-        access: AccessControl = .off
+        access: AccessControl = .off,
+        corsOrigins: [String] = []
     ) {
         let factory = PrometheusMetricsFactory(registry: registry)
         self.version = version
@@ -36,6 +39,7 @@ public struct HTTPDependencies: Sendable {
         self.startedAt = .now
         self.routes = RouteRegistry()
         self.access = access
+        self.corsOrigins = corsOrigins
     }
 }
 
@@ -49,6 +53,7 @@ public func buildRouter(
     router.add(middleware: ObservabilityMiddleware(metrics: dependencies.httpMetrics, maxBodyBytes: dependencies.maxBodyBytes))
     router.add(middleware: ErrorMiddleware(routes: dependencies.routes))
     router.add(middleware: BodyLimitMiddleware(maxBodyBytes: dependencies.maxBodyBytes))
+    if !dependencies.corsOrigins.isEmpty { router.add(middleware: CORSAllowlistMiddleware(origins: dependencies.corsOrigins)) }
     router.add(middleware: AccessMiddleware(access: dependencies.access))
     HealthController(
         checks: dependencies.healthChecks,

@@ -77,7 +77,8 @@ struct ConciergeServer {
             ],
             readiness: readiness,
             registry: registry,
-            access: accessControl(opened)
+            access: accessControl(opened),
+            corsOrigins: configuration.corsOrigins
         )
         let schema = SchemaGate()
         let budget = BudgetGuard(store: opened.budgets, estimator: models.router, defaultMaxTokens: configuration.budgetDefaultMaxTokens)

@@ -40,6 +40,8 @@ struct AppConfiguration: Sendable, Equatable {
     var rateLimitRequestsPerMinute = 100
     /// `max_tokens` given to model calls of keys with a budget that name none, so their worst case is bounded.
     var budgetDefaultMaxTokens = 4096
+    /// Browser origins allowed by CORS (`https://app.example.com`); empty: none.
+    var corsOrigins: [String] = []
     /// Audit events older than this are deleted.
     var auditRetentionDays = 90.0
     /// Bearer token for `/metrics` when the server does not bind to loopback.

@@ -130,6 +130,16 @@ enum Settings {
             config.auditRetentionDays = days
             return nil
         },
+        Setting("server.cors_origins", env: "CONCIERGE_CORS_ORIGINS", default: "(unset: no CORS)") { raw, config in
+            let origins = raw.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            for origin in origins where origin != "*" {
+                guard origin.hasPrefix("http://") || origin.hasPrefix("https://"), !origin.dropFirst(8).contains("/") else {
+                    return "must be a comma-separated list of origins like https://app.example.com (no path), or *, got '\(origin)'"
+                }
+            }
+            config.corsOrigins = origins
+            return nil
+        },
         Setting("metrics.token", env: "CONCIERGE_METRICS_TOKEN", default: "(unset: /metrics only on loopback)", secret: true) { raw, config in
             guard !raw.isEmpty else { return nil }
             guard raw.utf8.count >= 16, !raw.contains(where: \.isWhitespace) else { return "must be at least 16 characters with no spaces" }
