@@ -72,6 +72,15 @@ struct GatewayError: Error, Encodable {
         retryAfterSeconds = max(1, Int(error.window.resetsAt.timeIntervalSince(now).rounded(.up)))
     }
 
+    /// 429 for a key's model tokens per minute.
+    init(tokenLimit decision: RateLimitDecision, requested: Int) {
+        let message = requested > decision.limit
+            ? "This call needs about \(requested) tokens, more than the key's \(decision.limit) tokens per minute; lower max_tokens."
+            : "Token rate limit of \(decision.limit) per minute exceeded."
+        self.init(.tooManyRequests, message, type: "rate_limit_error", code: "rate_limit_exceeded")
+        retryAfterSeconds = max(1, Int(decision.retryAfterSeconds.rounded(.up)))
+    }
+
     /// Any error thrown while handling a gateway route, in OpenAI's shape.
     static func from(_ error: any Error) -> GatewayError {
         switch error {

@@ -11,12 +11,18 @@ public struct ModelsGatewayController: Sendable {
     let catalog: any ModelCatalog
     /// Per-key budgets; nil: none enforced.
     let budget: BudgetGuard?
+    /// Per-key model tokens per minute; nil: none enforced.
+    let tokens: TokenRateLimiter?
 
-    public init(chat: any ChatModel, embeddings: any EmbeddingModel, catalog: any ModelCatalog, budget: BudgetGuard? = nil) {
+    public init(
+        chat: any ChatModel, embeddings: any EmbeddingModel, catalog: any ModelCatalog, budget: BudgetGuard? = nil,
+        tokens: TokenRateLimiter? = nil
+    ) {
         self.chat = chat
         self.embeddings = embeddings
         self.catalog = catalog
         self.budget = budget
+        self.tokens = tokens
     }
 
     public func register(on router: Router<AppRequestContext>) {
@@ -46,6 +52,9 @@ public struct ModelsGatewayController: Sendable {
         let created = Int(Date().timeIntervalSince1970)
         let limits = context.principal?.limits ?? KeyLimits()
         if let budget { chatRequest = budget.bounded(chatRequest, limits: limits) }
+        if let decision = try await tokens?.admit(chatRequest, principal: context.principal), !decision.allowed {
+            throw GatewayError(tokenLimit: decision, requested: TokenRateLimiter.tokens(of: chatRequest))
+        }
         // Admitted against the caller's budgets before anything is sent; released once the ledger has the real cost.
         let reservation = try await budget?.admit(chatRequest, callerID: context.principal?.id ?? "local", limits: limits)
         guard body.stream == true else {

@@ -82,7 +82,10 @@ struct ConciergeServer {
         )
         let schema = SchemaGate()
         let budget = BudgetGuard(store: opened.budgets, estimator: models.router, defaultMaxTokens: configuration.budgetDefaultMaxTokens)
-        let gateway = ModelsGatewayController(chat: models.router, embeddings: models.router, catalog: models.router, budget: budget)
+        let gateway = ModelsGatewayController(
+            chat: models.router, embeddings: models.router, catalog: models.router, budget: budget,
+            tokens: TokenRateLimiter(store: opened.rateLimits)
+        )
         let router = buildRouter(dependencies) { router in
             gateway.register(on: router)
             JobsAdminController(jobs: jobs.store).register(on: router)

@@ -58,6 +58,36 @@ import Testing
     }
 }
 
+extension BudgetRoutesTests {
+    @Test func tokensPerMinuteAreCountedAtAdmission() async throws {
+        try await TemporaryDirectory.with { directory in
+            let store = try SQLiteStore(dataDirectory: directory, logger: BudgetTests.logger)
+            _ = try await store.migrate()
+            let router = try BudgetTests.router(ledger: store)
+            let key = try await KeyIssuer(keys: store).create(name: "t", role: .user, limits: KeyLimits(tokensPerMinute: 1500), expiresAt: nil)
+            let dependencies = HTTPDependencies(maxBodyBytes: 1 << 16, healthChecks: [], registry: PrometheusCollectorRegistry(), access: AccessControl(keys: store))
+            let gateway = ModelsGatewayController(chat: router, embeddings: NoEmbeddings(), catalog: router, tokens: TokenRateLimiter(store: store))
+            let app = Application(router: buildRouter(dependencies) { gateway.register(on: $0) })
+            let headers: HTTPFields = [.authorization: "Bearer \(key.secret)", .contentType: "application/json"]
+            let body = ByteBuffer(string: #"{"model":"default","messages":[{"role":"user","content":"Hi"}],"max_tokens":1000}"#)
+            try await app.test(.router) { client in
+                try await client.execute(uri: "/v1/chat/completions", method: .post, headers: headers, body: body) { #expect($0.status == .ok) }
+                try await client.execute(uri: "/v1/chat/completions", method: .post, headers: headers, body: body) { response in
+                    #expect(response.status == .tooManyRequests)
+                    #expect((Self.json(response)["error"] as? [String: Any])?["code"] as? String == "rate_limit_exceeded")
+                    #expect(Int(response.headers[.retryAfter] ?? "") ?? 0 > 0)
+                }
+                let huge = ByteBuffer(string: #"{"model":"default","messages":[{"role":"user","content":"Hi"}],"max_tokens":5000}"#)
+                try await client.execute(uri: "/v1/chat/completions", method: .post, headers: headers, body: huge) { response in
+                    #expect(response.status == .tooManyRequests)
+                    #expect(String(buffer: response.body).contains("lower max_tokens"))
+                }
+            }
+            try await store.close()
+        }
+    }
+}
+
 /// The gateway needs an embedding model; these tests never call it.
 struct NoEmbeddings: EmbeddingModel {
     func embed(_ request: EmbeddingRequest) async throws -> EmbeddingResponse { throw LLMError(.request, "unused") }
