@@ -16,11 +16,14 @@ public struct AccessControl: Sendable {
     public var metricsToken: String?
     /// Where admin actions and authentication failures are recorded; nil: nowhere.
     public var audit: (any AuditLog)?
+    /// Tokens from the operator's identity provider, besides API keys; nil: API keys only.
+    public var jwt: JWTAuthenticator?
     public var now: @Sendable () -> Date
 
     public init(
         keys: (any APIKeyStore)?, policy: AccessPolicy = .standard, rateLimits: (any RateLimitStore)? = nil,
         defaultRequestsPerMinute: Int = 100, metricsOpen: Bool = true, metricsToken: String? = nil, audit: (any AuditLog)? = nil,
+        jwt: JWTAuthenticator? = nil,
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.keys = keys
@@ -30,6 +33,7 @@ public struct AccessControl: Sendable {
         self.metricsOpen = metricsOpen
         self.metricsToken = metricsToken
         self.audit = audit
+        self.jwt = jwt
         self.now = now
     }
 

@@ -10,7 +10,7 @@ public struct AccessMiddleware: RouterMiddleware {
     public typealias Context = AppRequestContext
     let access: AccessControl
     /// Longer credential headers are refused unread.
-    static let maxCredentialLength = 512
+    static let maxCredentialLength = 4096
 
     public init(access: AccessControl) {
         self.access = access
@@ -87,6 +87,10 @@ public struct AccessMiddleware: RouterMiddleware {
     /// The key behind the request's single credential header.
     func authenticate(_ request: Request) async throws -> Principal {
         let presented = try Self.credential(request.headers)
+        if let jwt = access.jwt, JWTAuthenticator.looksLikeJWT(presented) {
+            guard let principal = await jwt.principal(for: presented) else { throw APIError.unauthenticated }
+            return principal
+        }
         guard let keys = access.keys, let secret = APIKeySecret(presented: presented), let record = try await keys.key(id: secret.id) else {
             throw APIError.unauthenticated
         }

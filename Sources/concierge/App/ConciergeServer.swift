@@ -77,7 +77,7 @@ struct ConciergeServer {
             ],
             readiness: readiness,
             registry: registry,
-            access: accessControl(opened),
+            access: await accessControl(opened),
             corsOrigins: configuration.corsOrigins
         )
         let schema = SchemaGate()
@@ -122,7 +122,7 @@ struct ConciergeServer {
     }
 
     /// API keys unless `CONCIERGE_AUTH=off` (loopback only, checked by the configuration), which warns at every start.
-    func accessControl(_ opened: StoreFactory.Opened) -> AccessControl {
+    func accessControl(_ opened: StoreFactory.Opened) async -> AccessControl {
         if !configuration.authEnabled {
             logger.warning("Authentication is off: every local caller is admin", metadata: ["http.host": .string(configuration.host)])
         }
@@ -132,7 +132,8 @@ struct ConciergeServer {
             defaultRequestsPerMinute: configuration.rateLimitRequestsPerMinute,
             metricsOpen: AccessControl.isLoopback(configuration.host),
             metricsToken: configuration.metricsToken,
-            audit: opened.audit
+            audit: opened.audit,
+            jwt: await configuration.jwt.asyncMap { await JWTAuthenticator.make($0) } ?? nil
         )
     }
 

@@ -1,4 +1,5 @@
 import ConciergeCore
+import ConciergeHTTP
 import Logging
 
 /// Every setting of the server, as plain values. Built by ``ConfigurationLoader`` from defaults, an optional
@@ -42,6 +43,13 @@ struct AppConfiguration: Sendable, Equatable {
     var budgetDefaultMaxTokens = 4096
     /// Browser origins allowed by CORS (`https://app.example.com`); empty: none.
     var corsOrigins: [String] = []
+    /// End-user tokens (JWT); nil unless `jwt.hmac_key` is set.
+    var jwtHMACKey: String?
+    var jwtIssuer: String?
+    var jwtAudience: String?
+    var jwtRoleClaim = "role"
+    var jwtBudgetDayUSD: Double?
+    var jwtBudgetMonthUSD: Double?
     /// Audit events older than this are deleted.
     var auditRetentionDays = 90.0
     /// Bearer token for `/metrics` when the server does not bind to loopback.
@@ -68,5 +76,21 @@ struct AppConfiguration: Sendable, Equatable {
     /// The SQLite file used when no `DATABASE_URL` is set.
     var sqlitePath: String {
         (dataDirectory.hasSuffix("/") ? dataDirectory : dataDirectory + "/") + "concierge.sqlite"
+    }
+
+    /// The JWT settings when a key is configured (the configuration check ensures issuer and audience are set).
+    var jwt: JWTAuthenticator.Settings? {
+        guard let jwtHMACKey, let jwtIssuer, let jwtAudience else { return nil }
+        return JWTAuthenticator.Settings(
+            hmacKey: jwtHMACKey, issuer: jwtIssuer, audience: jwtAudience, roleClaim: jwtRoleClaim,
+            limits: KeyLimits(budgetPerDay: jwtBudgetDayUSD.map { MicroUSD(usd: $0) }, budgetPerMonth: jwtBudgetMonthUSD.map { MicroUSD(usd: $0) })
+        )
+    }
+}
+
+extension Optional {
+    func asyncMap<T>(_ transform: (Wrapped) async -> T) async -> T? {
+        guard let value = self else { return nil }
+        return await transform(value)
     }
 }

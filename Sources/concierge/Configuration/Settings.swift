@@ -140,6 +140,37 @@ enum Settings {
             config.corsOrigins = origins
             return nil
         },
+        Setting("jwt.hmac_key", env: "CONCIERGE_JWT_HMAC_KEY", default: "(unset: API keys only)", secret: true) { raw, config in
+            guard !raw.isEmpty else { return nil }
+            guard raw.utf8.count >= 32 else { return "must be at least 32 bytes" }
+            config.jwtHMACKey = raw
+            return nil
+        },
+        Setting("jwt.issuer", env: "CONCIERGE_JWT_ISSUER", default: "(unset)") { raw, config in
+            config.jwtIssuer = raw.isEmpty ? nil : raw
+            return nil
+        },
+        Setting("jwt.audience", env: "CONCIERGE_JWT_AUDIENCE", default: "(unset)") { raw, config in
+            config.jwtAudience = raw.isEmpty ? nil : raw
+            return nil
+        },
+        Setting("jwt.role_claim", env: "CONCIERGE_JWT_ROLE_CLAIM", default: "role") { raw, config in
+            guard !raw.isEmpty else { return "must be a claim name" }
+            config.jwtRoleClaim = raw
+            return nil
+        },
+        Setting("jwt.budget_day_usd", env: "CONCIERGE_JWT_BUDGET_DAY_USD", default: "(unset: none)") { raw, config in
+            guard !raw.isEmpty else { return nil }
+            guard let usd = Double(raw), usd.isFinite, usd >= 0 else { return "must be a number of USD, got '\(raw)'" }
+            config.jwtBudgetDayUSD = usd
+            return nil
+        },
+        Setting("jwt.budget_month_usd", env: "CONCIERGE_JWT_BUDGET_MONTH_USD", default: "(unset: none)") { raw, config in
+            guard !raw.isEmpty else { return nil }
+            guard let usd = Double(raw), usd.isFinite, usd >= 0 else { return "must be a number of USD, got '\(raw)'" }
+            config.jwtBudgetMonthUSD = usd
+            return nil
+        },
         Setting("metrics.token", env: "CONCIERGE_METRICS_TOKEN", default: "(unset: /metrics only on loopback)", secret: true) { raw, config in
             guard !raw.isEmpty else { return nil }
             guard raw.utf8.count >= 16, !raw.contains(where: \.isWhitespace) else { return "must be at least 16 characters with no spaces" }
@@ -205,6 +236,9 @@ enum Settings {
                 setting: "CONCIERGE_JOBS_HEARTBEAT_S",
                 message: "must be shorter than CONCIERGE_JOBS_LEASE_S (\(config.jobsLeaseSeconds)), or leases expire between heartbeats"
             ))
+        }
+        if config.jwtHMACKey != nil, config.jwtIssuer == nil || config.jwtAudience == nil {
+            problems.append(.init(setting: "CONCIERGE_JWT_HMAC_KEY", message: "needs CONCIERGE_JWT_ISSUER and CONCIERGE_JWT_AUDIENCE"))
         }
         if !config.authEnabled, !AccessControl.isLoopback(config.host) {
             problems.append(.init(
