@@ -49,6 +49,19 @@ import Testing
         }
     }
 
+    @Test func authOffOnLoopbackWarnsAtStartAndLetsLocalCallsIn() async throws {
+        try await TemporaryDirectory.with { directory in
+            var environment = Self.environment(directory)
+            environment["CONCIERGE_AUTH"] = "off"
+            let server = try ConciergeProcess(["serve"], environment: environment, directory: directory)
+            let port = try await server.waitUntilServing()
+            #expect(try await HTTPProbe.request(port: port, "/admin/keys").status == .ok)
+            #expect(server.logLines.contains { $0["level"] as? String == "warning" && ($0["message"] as? String)?.contains("Authentication is off") == true })
+            server.signal(SIGTERM)
+            _ = await server.waitForExit(timeout: .seconds(15))
+        }
+    }
+
     @Test func authOffIsRefusedOffLoopback() async throws {
         try await TemporaryDirectory.with { directory in
             var environment = Self.environment(directory)
