@@ -1,4 +1,6 @@
+public import ConciergeCore
 public import Hummingbird
+import NIOCore
 
 /// The request context every Concierge route sees.
 public struct AppRequestContext: RequestContext {
@@ -7,10 +9,16 @@ public struct AppRequestContext: RequestContext {
     public var requestID: String
     /// The body limit, set by ``ObservabilityMiddleware`` from the configuration.
     public var maxUploadSize: Int
+    /// The authenticated caller, set by ``AccessMiddleware`` on `/v1` and `/admin` routes.
+    public var principal: Principal?
+    /// The peer's IP address (no proxy headers are trusted).
+    public var clientIP: String
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.requestID = ""
         self.maxUploadSize = 1 << 20
+        self.principal = nil
+        self.clientIP = source.channel.remoteAddress?.ipAddress ?? "unknown"
     }
 }

@@ -14,13 +14,19 @@ public struct HTTPDependencies: Sendable {
     public var processMetrics: ProcessMetrics
     public var startedAt: ContinuousClock.Instant
     public var routes: RouteRegistry
+    /// Authentication, authorisation and rate limits; ``AccessControl/off`` unless the composition root sets it.
+    public var access: AccessControl
+    /// Origins allowed to call the API from a browser; empty: no CORS headers at all.
+    public var corsOrigins: [String]
 
     public init(
         version: String = ConciergeVersion.current,
         maxBodyBytes: Int,
         healthChecks: [any HealthCheck],
         readiness: ReadinessState = ReadinessState(),
-        registry: PrometheusCollectorRegistry
+        registry: PrometheusCollectorRegistry,
+        access: AccessControl = .off,
+        corsOrigins: [String] = []
     ) {
         let factory = PrometheusMetricsFactory(registry: registry)
         self.version = version
@@ -32,6 +38,8 @@ public struct HTTPDependencies: Sendable {
         self.processMetrics = ProcessMetrics(factory: factory)
         self.startedAt = .now
         self.routes = RouteRegistry()
+        self.access = access
+        self.corsOrigins = corsOrigins
     }
 }
 
@@ -45,6 +53,8 @@ public func buildRouter(
     router.add(middleware: ObservabilityMiddleware(metrics: dependencies.httpMetrics, maxBodyBytes: dependencies.maxBodyBytes))
     router.add(middleware: ErrorMiddleware(routes: dependencies.routes))
     router.add(middleware: BodyLimitMiddleware(maxBodyBytes: dependencies.maxBodyBytes))
+    if !dependencies.corsOrigins.isEmpty { router.add(middleware: CORSAllowlistMiddleware(origins: dependencies.corsOrigins)) }
+    router.add(middleware: AccessMiddleware(access: dependencies.access))
     HealthController(
         checks: dependencies.healthChecks,
         readiness: dependencies.readiness,

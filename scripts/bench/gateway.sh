@@ -67,7 +67,7 @@ wrk.body = os.getenv("BENCH_BODY")
 LUA
 
 nginx -c "$work/nginx.conf" -p "$work" & nginx_pid=$!
-CONCIERGE_CONFIG="$work/config.yaml" CONCIERGE_DATA_DIR="$work/data" CONCIERGE_PORT=$gw_port "$bin" serve >/dev/null 2>"$work/concierge.err" & gw_pid=$!
+CONCIERGE_CONFIG="$work/config.yaml" CONCIERGE_DATA_DIR="$work/data" CONCIERGE_PORT=$gw_port CONCIERGE_AUTH=off CONCIERGE_RATE_LIMIT_RPM=0 "$bin" serve >/dev/null 2>"$work/concierge.err" & gw_pid=$!
 cleanup() { kill "$gw_pid" 2>/dev/null || true; kill "$nginx_pid" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$gw_port/health/ready" >/dev/null && break; sleep 0.1; done

@@ -60,7 +60,7 @@ PY
 }
 start_serve() {  # start_serve PORT [ENV…]: serve in the background, wait until it answers
   local port=$1; shift
-  env CONCIERGE_PORT="$port" CONCIERGE_ADMIN_TOKEN=$TOKEN "$@" "$BIN" serve >"$work/serve-$port.log" 2>&1 &
+  env CONCIERGE_PORT="$port" CONCIERGE_AUTH=off CONCIERGE_RATE_LIMIT_RPM=0 "$@" "$BIN" serve >"$work/serve-$port.log" 2>&1 &
   pids+=($!); serve_pid=$!
   wait_for 60 sh -c "curl -sf -o /dev/null http://127.0.0.1:$port/health && echo 1 || echo 0"
 }

@@ -1,3 +1,4 @@
+import ConciergeCore
 import Hummingbird
 import Foundation
 
@@ -17,7 +18,7 @@ struct ErrorBody: Encodable {
     let error: Detail
 
     static func response(for error: APIError, requestID: String) -> Response {
-        let body = ErrorBody(error: .init(code: error.code, message: error.message, requestID: requestID))
+        let body = ErrorBody(error: .init(code: error.code, message: SecretScrubber.scrub(error.message), requestID: requestID))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let data = (try? encoder.encode(body)) ?? Data(#"{"error":{"code":"internal_error"}}"#.utf8)

@@ -59,11 +59,34 @@ struct GatewayError: Error, Encodable {
         }
     }
 
+    /// 429 `budget_exceeded`, saying which budget and when it resets.
+    init(budget error: BudgetExceeded, now: Date) {
+        let resets = error.window.resetsAt.formatted(.iso8601)
+        let period = error.window.name == "day" ? "daily" : "monthly"
+        self.init(
+            .tooManyRequests,
+            "The \(period) budget of \(error.window.limit) USD cannot cover this call (worst case \(error.requested) USD, "
+                + "\(error.committed) USD spent or reserved). It resets at \(resets).",
+            type: "insufficient_quota", code: "budget_exceeded"
+        )
+        retryAfterSeconds = max(1, Int(error.window.resetsAt.timeIntervalSince(now).rounded(.up)))
+    }
+
+    /// 429 for a key's model tokens per minute.
+    init(tokenLimit decision: RateLimitDecision, requested: Int) {
+        let message = requested > decision.limit
+            ? "This call needs about \(requested) tokens, more than the key's \(decision.limit) tokens per minute; lower max_tokens."
+            : "Token rate limit of \(decision.limit) per minute exceeded."
+        self.init(.tooManyRequests, message, type: "rate_limit_error", code: "rate_limit_exceeded")
+        retryAfterSeconds = max(1, Int(decision.retryAfterSeconds.rounded(.up)))
+    }
+
     /// Any error thrown while handling a gateway route, in OpenAI's shape.
     static func from(_ error: any Error) -> GatewayError {
         switch error {
         case let error as GatewayError: return error
         case let error as LLMError: return GatewayError(error)
+        case let error as BudgetExceeded: return GatewayError(budget: error, now: Date())
         case let error as APIError:
             let type = error.status.code >= 500 ? "api_error" : "invalid_request_error"
             return GatewayError(error.status, error.message, type: type, code: error.code)

@@ -9,11 +9,20 @@ public struct ModelsGatewayController: Sendable {
     let chat: any ChatModel
     let embeddings: any EmbeddingModel
     let catalog: any ModelCatalog
+    /// Per-key budgets; nil: none enforced.
+    let budget: BudgetGuard?
+    /// Per-key model tokens per minute; nil: none enforced.
+    let tokens: TokenRateLimiter?
 
-    public init(chat: any ChatModel, embeddings: any EmbeddingModel, catalog: any ModelCatalog) {
+    public init(
+        chat: any ChatModel, embeddings: any EmbeddingModel, catalog: any ModelCatalog, budget: BudgetGuard? = nil,
+        tokens: TokenRateLimiter? = nil
+    ) {
         self.chat = chat
         self.embeddings = embeddings
         self.catalog = catalog
+        self.budget = budget
+        self.tokens = tokens
     }
 
     public func register(on router: Router<AppRequestContext>) {
@@ -37,22 +46,40 @@ public struct ModelsGatewayController: Sendable {
         guard catalog.modelListings.contains(where: { $0.id == chatRequest.model }) else {
             throw LLMError(.unknownModel, "The model '\(chatRequest.model)' does not exist.")
         }
-        chatRequest.attribution = CallAttribution(requestID: context.requestID)
+        chatRequest.attribution = CallAttribution(requestID: context.requestID, callerID: context.principal?.id)
         chatRequest.cachePolicy = Self.cachePolicy(request.headers)
         let id = "chatcmpl-" + context.requestID
         let created = Int(Date().timeIntervalSince1970)
+        let limits = context.principal?.limits ?? KeyLimits()
+        if let budget { chatRequest = budget.bounded(chatRequest, limits: limits) }
+        if let decision = try await tokens?.admit(chatRequest, principal: context.principal), !decision.allowed {
+            throw GatewayError(tokenLimit: decision, requested: TokenRateLimiter.tokens(of: chatRequest))
+        }
+        // Admitted against the caller's budgets before anything is sent; released once the ledger has the real cost.
+        let reservation = try await budget?.admit(chatRequest, callerID: context.principal?.id ?? "local", limits: limits)
         guard body.stream == true else {
             chatRequest.attribution.operation = "chat"
-            let response = try await chat.complete(chatRequest)
-            return Self.json(GatewayChatResponse(response, id: id, created: created))
+            do {
+                let response = try await chat.complete(chatRequest)
+                await budget?.settle(reservation)
+                return Self.json(GatewayChatResponse(response, id: id, created: created))
+            } catch {
+                await budget?.settle(reservation)
+                throw error
+            }
         }
         chatRequest.attribution.operation = "chat.stream"
-        return streamResponse(chatRequest, id: id, created: created, includeUsage: body.streamOptions?.includeUsage ?? false)
+        return streamResponse(
+            chatRequest, id: id, created: created, includeUsage: body.streamOptions?.includeUsage ?? false,
+            settle: { [budget] in await budget?.settle(reservation) }
+        )
     }
 
     /// Server-sent events. The head is sent at once, so failures before the first token (after every fallback)
     /// arrive as an `{"error":…}` event, which OpenAI's clients raise as an API error, and never as `[DONE]`.
-    func streamResponse(_ chatRequest: ChatRequest, id: String, created: Int, includeUsage: Bool) -> Response {
+    func streamResponse(
+        _ chatRequest: ChatRequest, id: String, created: Int, includeUsage: Bool, settle: @escaping @Sendable () async -> Void = {}
+    ) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "text/event-stream"
         headers[.cacheControl] = "no-cache"
@@ -66,12 +93,16 @@ public struct ModelsGatewayController: Sendable {
                         try await writer.write(GatewayChunk.sse(chunk))
                     }
                 }
+                await settle()
                 try await writer.write(GatewayChunk.done)
             } catch let error as LLMError where error.kind == .cancelled {
+                await settle()
                 return
             } catch let error as LLMError {
+                await settle()
                 try await writer.write(GatewayChunk.sse(GatewayError(error)))
             } catch {
+                await settle()
                 return  // the client went away while we wrote; the router recorded the attempt as cancelled
             }
             try await writer.finish(nil)

@@ -21,11 +21,42 @@ public enum JSONBodyDecoder {
         guard buffer.readableBytes > 0 else {
             throw APIError.badRequest("Request body is empty; expected a JSON object.", code: "invalid_json")
         }
+        guard Self.nestingDepth(buffer.readableBytesView) <= maxDepth else {
+            throw APIError.badRequest("JSON is nested deeper than \(maxDepth) levels.", code: "json_too_deep")
+        }
         do {
             return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
         } catch let error as DecodingError {
             throw APIError.badRequest(describe(error), code: "invalid_json")
         }
+    }
+
+    /// Deeper bodies are refused before parsing, so a hostile body cannot exhaust the parser's stack or memory.
+    public static let maxDepth = 64
+
+    /// The deepest nesting of arrays and objects, counted in one pass over the bytes (strings skipped).
+    /// Stops counting at `maxDepth + 1`.
+    static func nestingDepth(_ bytes: some Sequence<UInt8>) -> Int {
+        var depth = 0
+        var deepest = 0
+        var inString = false
+        var escaped = false
+        for byte in bytes {
+            if inString {
+                if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\""): inString = true
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                depth += 1
+                deepest = max(deepest, depth)
+                if deepest > maxDepth { return deepest }
+            case UInt8(ascii: "}"), UInt8(ascii: "]"): depth -= 1
+            default: break
+            }
+        }
+        return deepest
     }
 
     static func isJSON(_ contentType: String) -> Bool {

@@ -37,6 +37,10 @@ struct ConciergeServer {
         let httpClient: HTTPClient
         /// Every route the server answers.
         let routes: RouteRegistry
+        /// The production router's responder, for tests that walk it in `.router` mode (after migrating `store`).
+        let responder: RouterResponder<AppRequestContext>
+        /// The store's API key table.
+        let keys: any APIKeyStore
 
         func close() async {
             try? await httpClient.shutdown()
@@ -72,13 +76,22 @@ struct ConciergeServer {
                 JobsHealthCheck(store: jobs.store, worker: worker, maxOldestWaiting: .seconds(configuration.jobsMaxOldestWaitingSeconds)),
             ],
             readiness: readiness,
-            registry: registry
+            registry: registry,
+            access: await accessControl(opened),
+            corsOrigins: configuration.corsOrigins
         )
         let schema = SchemaGate()
-        let gateway = ModelsGatewayController(chat: models.router, embeddings: models.router, catalog: models.router)
+        let budget = BudgetGuard(store: opened.budgets, estimator: models.router, defaultMaxTokens: configuration.budgetDefaultMaxTokens)
+        let gateway = ModelsGatewayController(
+            chat: models.router, embeddings: models.router, catalog: models.router, budget: budget,
+            tokens: TokenRateLimiter(store: opened.rateLimits)
+        )
         let router = buildRouter(dependencies) { router in
             gateway.register(on: router)
-            JobsAdminController(jobs: jobs.store, token: configuration.adminToken).register(on: router)
+            JobsAdminController(jobs: jobs.store).register(on: router)
+            KeysAdminController(keys: opened.keys).register(on: router)
+            UsageController(budgets: opened.budgets, keys: opened.keys).register(on: router)
+            AuditController(log: opened.audit).register(on: router)
             extraRoutes(router)
         }
         let application = buildApplication(router: router, store: opened.store, schema: schema)
@@ -91,6 +104,9 @@ struct ConciergeServer {
         }
         if let worker { services.append(SchemaGatedService(gate: schema, inner: worker)) }
         services.append(SchemaGatedService(gate: schema, inner: JobsComposition.sweeper(configuration, store: jobs.store, logger: logger)))
+        services.append(SchemaGatedService(gate: schema, inner: AuditRetentionSweeper(
+            log: opened.audit, retentionDays: configuration.auditRetentionDays, interval: .seconds(3600), logger: logger
+        )))
         services.append(application)
         services.append(DrainGate(readiness: readiness, delay: .seconds(configuration.shutdownDelaySeconds), logger: logger))
         let groupConfiguration = ServiceGroupConfiguration(
@@ -101,7 +117,23 @@ struct ConciergeServer {
         ).withShutdownBound(seconds: configuration.drainTimeoutSeconds)
         return Assembly(
             group: ServiceGroup(configuration: groupConfiguration), store: opened.store, httpClient: models.httpClient,
-            routes: dependencies.routes
+            routes: dependencies.routes, responder: router.buildResponder(), keys: opened.keys
+        )
+    }
+
+    /// API keys unless `CONCIERGE_AUTH=off` (loopback only, checked by the configuration), which warns at every start.
+    func accessControl(_ opened: StoreFactory.Opened) async -> AccessControl {
+        if !configuration.authEnabled {
+            logger.warning("Authentication is off: every local caller is admin", metadata: ["http.host": .string(configuration.host)])
+        }
+        return AccessControl(
+            keys: configuration.authEnabled ? opened.keys : nil,
+            rateLimits: configuration.rateLimitRequestsPerMinute > 0 ? opened.rateLimits : nil,
+            defaultRequestsPerMinute: configuration.rateLimitRequestsPerMinute,
+            metricsOpen: AccessControl.isLoopback(configuration.host),
+            metricsToken: configuration.metricsToken,
+            audit: opened.audit,
+            jwt: await configuration.jwt.asyncMap { await JWTAuthenticator.make($0) } ?? nil
         )
     }
 

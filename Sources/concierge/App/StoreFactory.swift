@@ -14,15 +14,20 @@ enum StoreFactory {
         /// The same store seen as the usage ledger and the response cache.
         var ledger: (any UsageLedger)?
         var cache: (any ResponseCache)?
+        /// The same store seen as the API key table and the rate-limit buckets.
+        var keys: any APIKeyStore
+        var rateLimits: any RateLimitStore
+        var budgets: any BudgetStore
+        var audit: any AuditLog
     }
 
     static func open(_ configuration: AppConfiguration, logger: Logger) throws -> Opened {
         if let url = configuration.databaseURL {
             let store = PostgresStore(url: try PostgresURL(url), poolSize: configuration.databasePoolSize, logger: logger)
-            return Opened(store: store, service: store, ledger: store, cache: store)
+            return Opened(store: store, service: store, ledger: store, cache: store, keys: store, rateLimits: store, budgets: store, audit: store)
         }
         let store = try SQLiteStore(path: configuration.sqlitePath, logger: logger)
-        return Opened(store: store, service: nil, ledger: store, cache: store)
+        return Opened(store: store, service: nil, ledger: store, cache: store, keys: store, rateLimits: store, budgets: store, audit: store)
     }
 
     static func knownMigrations(_ configuration: AppConfiguration) -> [Migration] {

@@ -1,4 +1,5 @@
 import ConciergeCore
+import ConciergeHTTP
 import Logging
 
 /// Every setting of the server, as plain values. Built by ``ConfigurationLoader`` from defaults, an optional
@@ -34,8 +35,25 @@ struct AppConfiguration: Sendable, Equatable {
     var jobsRetentionDays = 7.0
     /// `/health/ready` fails when the oldest waiting job has waited longer than this.
     var jobsMaxOldestWaitingSeconds = 300.0
-    /// Bearer token for the `/admin` routes; unset means they answer 404.
-    var adminToken: String?
+    /// API keys on `/v1` and `/admin`; off is allowed only on loopback.
+    var authEnabled = true
+    /// Requests per minute per key without its own limit, and per client IP where no key applies; 0 turns limits off.
+    var rateLimitRequestsPerMinute = 100
+    /// `max_tokens` given to model calls of keys with a budget that name none, so their worst case is bounded.
+    var budgetDefaultMaxTokens = 4096
+    /// Browser origins allowed by CORS (`https://app.example.com`); empty: none.
+    var corsOrigins: [String] = []
+    /// End-user tokens (JWT); nil unless `jwt.hmac_key` is set.
+    var jwtHMACKey: String?
+    var jwtIssuer: String?
+    var jwtAudience: String?
+    var jwtRoleClaim = "role"
+    var jwtBudgetDayUSD: Double?
+    var jwtBudgetMonthUSD: Double?
+    /// Audit events older than this are deleted.
+    var auditRetentionDays = 90.0
+    /// Bearer token for `/metrics` when the server does not bind to loopback.
+    var metricsToken: String?
     /// The config file read, if any.
     var configFile: String?
 
@@ -58,5 +76,21 @@ struct AppConfiguration: Sendable, Equatable {
     /// The SQLite file used when no `DATABASE_URL` is set.
     var sqlitePath: String {
         (dataDirectory.hasSuffix("/") ? dataDirectory : dataDirectory + "/") + "concierge.sqlite"
+    }
+
+    /// The JWT settings when a key is configured (the configuration check ensures issuer and audience are set).
+    var jwt: JWTAuthenticator.Settings? {
+        guard let jwtHMACKey, let jwtIssuer, let jwtAudience else { return nil }
+        return JWTAuthenticator.Settings(
+            hmacKey: jwtHMACKey, issuer: jwtIssuer, audience: jwtAudience, roleClaim: jwtRoleClaim,
+            limits: KeyLimits(budgetPerDay: jwtBudgetDayUSD.map { MicroUSD(usd: $0) }, budgetPerMonth: jwtBudgetMonthUSD.map { MicroUSD(usd: $0) })
+        )
+    }
+}
+
+extension Optional {
+    func asyncMap<T>(_ transform: (Wrapped) async -> T) async -> T? {
+        guard let value = self else { return nil }
+        return await transform(value)
     }
 }

@@ -1,3 +1,4 @@
+import ConciergeHTTP
 import ConciergeStorePostgres
 import Foundation
 import Logging
@@ -106,10 +107,74 @@ enum Settings {
             config.jobsMaxOldestWaitingSeconds = seconds
             return nil
         },
-        Setting("admin.token", env: "CONCIERGE_ADMIN_TOKEN", default: "(unset: admin routes answer 404)", secret: true) { raw, config in
+        Setting("auth.mode", env: "CONCIERGE_AUTH", default: "on") { raw, config in
+            switch raw.lowercased() {
+            case "on": config.authEnabled = true
+            case "off": config.authEnabled = false
+            default: return "must be on or off, got '\(raw)'"
+            }
+            return nil
+        },
+        Setting("auth.rate_limit_rpm", env: "CONCIERGE_RATE_LIMIT_RPM", default: "100") { raw, config in
+            guard let rpm = Int(raw), (0...1_000_000).contains(rpm) else { return "must be an integer from 0 (off) to 1000000, got '\(raw)'" }
+            config.rateLimitRequestsPerMinute = rpm
+            return nil
+        },
+        Setting("auth.budget_default_max_tokens", env: "CONCIERGE_BUDGET_DEFAULT_MAX_TOKENS", default: "4096") { raw, config in
+            guard let tokens = Int(raw), (1...1_000_000).contains(tokens) else { return "must be an integer from 1 to 1000000, got '\(raw)'" }
+            config.budgetDefaultMaxTokens = tokens
+            return nil
+        },
+        Setting("audit.retention_days", env: "CONCIERGE_AUDIT_RETENTION_DAYS", default: "90") { raw, config in
+            guard let days = Settings.seconds(raw, in: 1...36_500) else { return "must be a number of days from 1 to 36500, got '\(raw)'" }
+            config.auditRetentionDays = days
+            return nil
+        },
+        Setting("server.cors_origins", env: "CONCIERGE_CORS_ORIGINS", default: "(unset: no CORS)") { raw, config in
+            let origins = raw.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            for origin in origins where origin != "*" {
+                guard origin.hasPrefix("http://") || origin.hasPrefix("https://"), !origin.dropFirst(8).contains("/") else {
+                    return "must be a comma-separated list of origins like https://app.example.com (no path), or *, got '\(origin)'"
+                }
+            }
+            config.corsOrigins = origins
+            return nil
+        },
+        Setting("jwt.hmac_key", env: "CONCIERGE_JWT_HMAC_KEY", default: "(unset: API keys only)", secret: true) { raw, config in
+            guard !raw.isEmpty else { return nil }
+            guard raw.utf8.count >= 32 else { return "must be at least 32 bytes" }
+            config.jwtHMACKey = raw
+            return nil
+        },
+        Setting("jwt.issuer", env: "CONCIERGE_JWT_ISSUER", default: "(unset)") { raw, config in
+            config.jwtIssuer = raw.isEmpty ? nil : raw
+            return nil
+        },
+        Setting("jwt.audience", env: "CONCIERGE_JWT_AUDIENCE", default: "(unset)") { raw, config in
+            config.jwtAudience = raw.isEmpty ? nil : raw
+            return nil
+        },
+        Setting("jwt.role_claim", env: "CONCIERGE_JWT_ROLE_CLAIM", default: "role") { raw, config in
+            guard !raw.isEmpty else { return "must be a claim name" }
+            config.jwtRoleClaim = raw
+            return nil
+        },
+        Setting("jwt.budget_day_usd", env: "CONCIERGE_JWT_BUDGET_DAY_USD", default: "(unset: none)") { raw, config in
+            guard !raw.isEmpty else { return nil }
+            guard let usd = Double(raw), usd.isFinite, usd >= 0 else { return "must be a number of USD, got '\(raw)'" }
+            config.jwtBudgetDayUSD = usd
+            return nil
+        },
+        Setting("jwt.budget_month_usd", env: "CONCIERGE_JWT_BUDGET_MONTH_USD", default: "(unset: none)") { raw, config in
+            guard !raw.isEmpty else { return nil }
+            guard let usd = Double(raw), usd.isFinite, usd >= 0 else { return "must be a number of USD, got '\(raw)'" }
+            config.jwtBudgetMonthUSD = usd
+            return nil
+        },
+        Setting("metrics.token", env: "CONCIERGE_METRICS_TOKEN", default: "(unset: /metrics only on loopback)", secret: true) { raw, config in
             guard !raw.isEmpty else { return nil }
             guard raw.utf8.count >= 16, !raw.contains(where: \.isWhitespace) else { return "must be at least 16 characters with no spaces" }
-            config.adminToken = raw
+            config.metricsToken = raw
             return nil
         },
         Setting("llm.base_url", env: "CONCIERGE_LLM_BASE_URL", default: "(unset)") { raw, config in
@@ -170,6 +235,15 @@ enum Settings {
             problems.append(.init(
                 setting: "CONCIERGE_JOBS_HEARTBEAT_S",
                 message: "must be shorter than CONCIERGE_JOBS_LEASE_S (\(config.jobsLeaseSeconds)), or leases expire between heartbeats"
+            ))
+        }
+        if config.jwtHMACKey != nil, config.jwtIssuer == nil || config.jwtAudience == nil {
+            problems.append(.init(setting: "CONCIERGE_JWT_HMAC_KEY", message: "needs CONCIERGE_JWT_ISSUER and CONCIERGE_JWT_AUDIENCE"))
+        }
+        if !config.authEnabled, !AccessControl.isLoopback(config.host) {
+            problems.append(.init(
+                setting: "CONCIERGE_AUTH",
+                message: "may be off only while the server binds to loopback (127.0.0.1, ::1, localhost), not \(config.host)"
             ))
         }
         return problems

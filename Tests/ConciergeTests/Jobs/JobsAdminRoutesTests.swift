@@ -1,5 +1,7 @@
 import ConciergeCore
 import ConciergeHTTP
+import ConciergeStoreSQLite
+import HTTPTypes
 import ConciergeTestSupport
 import Foundation
 import Hummingbird
@@ -10,40 +12,52 @@ import Testing
 
 /// The `/admin` job routes in `.router` mode over a real SQLite job store.
 @Suite struct JobsAdminRoutesTests {
-    static let token = "admin-routes-test-token-0123456789"
-
-    static func withApp(token: String? = Self.token, _ body: @escaping @Sendable (any TestClientProtocol, any JobStore) async throws -> Void) async throws {
-        try await JobStoreFixtures.with(.sqlite, clock: SystemJobClock()) { store in
-            let dependencies = HTTPDependencies(maxBodyBytes: 1 << 20, healthChecks: [], registry: PrometheusCollectorRegistry())
-            let router = buildRouter(dependencies) { JobsAdminController(jobs: store, token: token).register(on: $0) }
-            try await Application(router: router).test(.router) { client in try await body(client, store) }
+    /// An admin key, issued in each app's own store and handed to the body.
+    static func withApp(_ body: @escaping @Sendable (any TestClientProtocol, any JobStore, AccessTestKeys) async throws -> Void) async throws {
+        try await TemporaryDirectory.with { directory in
+            let store = try SQLiteStore(dataDirectory: directory, logger: JobStoreFixtures.logger)
+            _ = try await store.migrate()
+            let jobs = SQLiteJobStore(store: store, clock: SystemJobClock())
+            let keys = try await AccessTestKeys.issue(in: store)
+            let dependencies = HTTPDependencies(
+                maxBodyBytes: 1 << 20, healthChecks: [], registry: PrometheusCollectorRegistry(), access: AccessControl(keys: store)
+            )
+            let router = buildRouter(dependencies) { JobsAdminController(jobs: jobs).register(on: $0) }
+            try await Application(router: router).test(.router) { client in try await body(client, jobs, keys) }
+            try await store.close()
         }
     }
 
-    static var authorized: HTTPFields {
-        var headers = HTTPFields()
-        headers[.authorization] = "Bearer \(token)"
-        headers[.contentType] = "application/json"
-        return headers
+    static func withApp(_ body: @escaping @Sendable (any TestClientProtocol, any JobStore) async throws -> Void) async throws {
+        try await withApp { client, jobs, keys in
+            try await $authorized.withValue(keys.headers(.admin)) { try await body(client, jobs) }
+        }
     }
+
+    @TaskLocal static var authorized = HTTPFields()
 
     static func json(_ response: TestResponse) throws -> [String: Any] {
         try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any] ?? [:]
     }
 
-    @Test func adminRoutesAnswer404WithoutAConfiguredToken() async throws {
-        try await Self.withApp(token: nil) { client, _ in
-            try await client.execute(uri: "/admin/queues", method: .get, headers: Self.authorized) { #expect($0.status == .notFound) }
+    @Test func adminRoutesAnswer401WithoutAKeyAnd403ToAUser() async throws {
+        try await Self.withApp { client, _, keys in
+            try await client.execute(uri: "/admin/queues", method: .get) { #expect($0.status == .unauthorized) }
+            try await client.execute(uri: "/admin/queues", method: .get, headers: keys.headers(.user)) { #expect($0.status == .forbidden) }
+            try await client.execute(uri: "/admin/queues", method: .get, headers: keys.headers(.analyst)) { #expect($0.status == .ok) }
+            let body = ByteBuffer(string: #"{"queue":"mail","payload":{}}"#)
+            try await client.execute(uri: "/admin/jobs", method: .post, headers: keys.headers(.analyst), body: body) {
+                #expect($0.status == .forbidden)
+            }
         }
     }
 
-    @Test func adminRoutesAnswer404WithoutOrWithAWrongBearerToken() async throws {
-        try await Self.withApp { client, _ in
-            try await client.execute(uri: "/admin/queues", method: .get) { #expect($0.status == .notFound) }
+    @Test func aWrongSecretForARealKeyIdAnswers401() async throws {
+        try await Self.withApp { client, _, keys in
             var wrong = HTTPFields()
-            wrong[.authorization] = "Bearer \(Self.token.dropLast())x"
+            wrong[.authorization] = "Bearer \(keys.secrets[.admin]!.dropLast())x"
             try await client.execute(uri: "/admin/jobs", method: .get, headers: wrong) { response in
-                #expect(response.status == .notFound)
+                #expect(response.status == .unauthorized)
                 let body = try Self.json(response)
                 #expect(body["error"] != nil)
             }

@@ -36,7 +36,7 @@ import Testing
             let server = try ConciergeProcess(
                 ["serve"],
                 environment: [
-                    "CONCIERGE_PORT": "0", "CONCIERGE_DATA_DIR": directory + "/data", "CONCIERGE_LLM_BASE_URL": url,
+                    "CONCIERGE_PORT": "0", "CONCIERGE_AUTH": "off", "CONCIERGE_DATA_DIR": directory + "/data", "CONCIERGE_LLM_BASE_URL": url,
                     "CONCIERGE_LLM_MODEL": model, "CONCIERGE_LLM_TIMEOUT_S": "120",
                 ],
                 directory: directory

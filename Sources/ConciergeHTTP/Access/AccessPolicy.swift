@@ -1,0 +1,71 @@
+public import ConciergeCore
+public import HTTPTypes
+
+/// The declarative route → role table. The first matching rule decides; a protected path that no rule matches
+/// needs `admin` (deny by default). New routes slot in by adding rows (see docs/security.md).
+public struct AccessPolicy: Sendable {
+    public struct Rule: Sendable {
+        /// nil: any method.
+        public var method: HTTPRequest.Method?
+        /// A path template: `{name}` matches one segment, a trailing `**` any rest (including nothing).
+        public var path: String
+        public var minimum: Role
+
+        public init(_ method: HTTPRequest.Method?, _ path: String, _ minimum: Role) {
+            self.method = method
+            self.path = path
+            self.minimum = minimum
+        }
+    }
+
+    /// Path prefixes that require authentication.
+    public var protectedPrefixes: [String]
+    public var rules: [Rule]
+
+    public init(protectedPrefixes: [String] = ["/v1", "/admin"], rules: [Rule]) {
+        self.protectedPrefixes = protectedPrefixes
+        self.rules = rules
+    }
+
+    /// Concierge's table. Per-resource ownership (a user's own tasks) is checked by the controllers on top of it.
+    public static let standard = AccessPolicy(rules: [
+        Rule(.get, "/v1/models", .user),
+        Rule(.post, "/v1/chat/completions", .user),
+        Rule(.post, "/v1/embeddings", .user),
+        Rule(.get, "/v1/usage", .user),
+        Rule(nil, "/v1/tasks/**", .user),
+        Rule(nil, "/admin/keys/**", .admin),
+        Rule(nil, "/admin/audit", .admin),
+        Rule(.get, "/admin/**", .analyst),
+        Rule(nil, "/admin/**", .admin),
+        Rule(nil, "/v1/**", .admin),
+    ])
+
+    public func isProtected(_ path: String) -> Bool {
+        protectedPrefixes.contains { path == $0 || path.hasPrefix($0 + "/") }
+    }
+
+    /// The least role allowed to call `method path`.
+    public func minimumRole(_ method: HTTPRequest.Method, _ path: String) -> Role {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: true)
+        for rule in rules where rule.method == nil || rule.method == method || (rule.method == .get && method == .head) {
+            if Self.matches(rule.path, segments) { return rule.minimum }
+        }
+        return .admin
+    }
+
+    static func matches(_ template: String, _ segments: [Substring]) -> Bool {
+        let parts = template.split(separator: "/", omittingEmptySubsequences: true)
+        if parts.last == "**" {
+            let fixed = parts.dropLast()
+            guard segments.count >= fixed.count else { return false }
+            return zip(fixed, segments).allSatisfy { Self.segmentMatches($0, $1) }
+        }
+        guard parts.count == segments.count else { return false }
+        return zip(parts, segments).allSatisfy { Self.segmentMatches($0, $1) }
+    }
+
+    private static func segmentMatches(_ part: Substring, _ segment: Substring) -> Bool {
+        (part.hasPrefix("{") && part.hasSuffix("}")) || part == segment
+    }
+}

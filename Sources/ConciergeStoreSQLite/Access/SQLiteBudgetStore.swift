@@ -1,0 +1,43 @@
+public import ConciergeCore
+public import Foundation
+import GRDB
+
+/// Budget reservations in the SQLite file. SQLite has one writer, so check-and-reserve in one write is atomic.
+extension SQLiteStore: BudgetStore {
+    public func reserve(_ reservation: BudgetReservation, windows: [BudgetWindow], now: Date, reservationTTL: TimeInterval) async throws {
+        try await pool.write { db in
+            let reserved = try Int64.fetchOne(
+                db, sql: "SELECT COALESCE(SUM(amount_micro_usd), 0) FROM budget_reservations WHERE caller_id = ? AND created_at >= ?",
+                arguments: [reservation.callerID, now.timeIntervalSince1970 - reservationTTL]
+            ) ?? 0
+            for window in windows {
+                let spent = try Self.spent(db, callerID: reservation.callerID, since: window.start)
+                let committed = spent + reserved
+                if committed + reservation.amount.value > window.limit.value {
+                    throw BudgetExceeded(window: window, committed: MicroUSD(committed), requested: reservation.amount)
+                }
+            }
+            try db.execute(
+                sql: "INSERT INTO budget_reservations (id, caller_id, amount_micro_usd, created_at) VALUES (?, ?, ?, ?)",
+                arguments: [reservation.id, reservation.callerID, reservation.amount.value, now.timeIntervalSince1970]
+            )
+        }
+    }
+
+    public func release(_ reservationID: String) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM budget_reservations WHERE id = ?", arguments: [reservationID])
+        }
+    }
+
+    public func spent(callerID: String, since: Date) async throws -> MicroUSD {
+        try await pool.read { db in MicroUSD(try Self.spent(db, callerID: callerID, since: since)) }
+    }
+
+    private static func spent(_ db: Database, callerID: String, since: Date) throws -> Int64 {
+        try Int64.fetchOne(
+            db, sql: "SELECT COALESCE(SUM(cost_micro_usd), 0) FROM llm_ledger WHERE caller_id = ? AND created_at >= ?",
+            arguments: [callerID, since.timeIntervalSince1970]
+        ) ?? 0
+    }
+}

@@ -1,0 +1,67 @@
+import ConciergeCore
+import ConciergeHTTP
+import ConciergeStoreSQLite
+import ConciergeTestSupport
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import Prometheus
+import Testing
+
+/// Secrets and personal data never reach the logs or error bodies.
+@Suite struct SecretScrubberTests {
+    @Test(arguments: [
+        ("Authorization: Basic dXNlcjpwYXNz", "dXNlcjpwYXNz"),
+        (#"{"x-api-key":"abc123secretvalue"}"#, "abc123secretvalue"),
+        ("token=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJl", "eyJzdWIiOiIxMjMifQ"),
+        ("jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJl here", "eyJhbGciOiJIUzI1NiJ9"),
+        ("key ck_0a1b2c3d_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdefg", "AbCdEfGhIjKl"),
+        ("mail jane.doe+x@example.co.uk now", "jane.doe"),
+        ("call +44 20 7946 0958 today", "7946 0958"),
+        ("call (415) 555-2671 today", "555-2671"),
+        ("card 4111 1111 1111 1111 ok", "4111 1111 1111 1111"),
+        ("card 5500-0000-0000-0004 ok", "5500-0000-0000-0004"),
+    ])
+    func scrubs(_ input: String, _ secret: String) {
+        let scrubbed = SecretScrubber.scrub(input)
+        #expect(!scrubbed.contains(secret), "\(scrubbed)")
+    }
+
+    @Test(arguments: ["job 1234567890123 failed", "2026-11-22T04:00:00Z", "127.0.0.1:8080", "took 12.5 ms for 300 rows", "amount 1.500000 USD"])
+    func leavesOrdinaryTextAlone(_ input: String) {
+        #expect(SecretScrubber.scrub(input) == input)
+    }
+
+    @Test func aSecretPlantedInARequestIsNowhereInTheLogs() async throws {
+        try await TemporaryDirectory.with { directory in
+            let output = LogOutput.capture()
+            let logger = capturingLogger(output, level: .trace)
+            let store = try SQLiteStore(dataDirectory: directory, logger: logger)
+            _ = try await store.migrate()
+            let keys = try await AccessTestKeys.issue(in: store)
+            let dependencies = HTTPDependencies(maxBodyBytes: 1 << 16, healthChecks: [], registry: PrometheusCollectorRegistry(), access: AccessControl(keys: store))
+            let app = Application(router: buildRouter(dependencies) { KeysAdminController(keys: store).register(on: $0) }, logger: logger)
+            let planted = [keys.secrets[.admin]!, "ck_deadbeef_PlantedSecretValue0123456789", "planted.person@example.org", "4111111111111111"]
+            try await app.test(.router) { client in
+                // A good key, a wrong key in each header, and personal data in the path and body
+                _ = try await client.execute(uri: "/admin/keys", method: .get, headers: [.authorization: "Bearer \(planted[0])"])
+                _ = try await client.execute(uri: "/admin/keys", method: .get, headers: [.authorization: "Bearer \(planted[1])"])
+                _ = try await client.execute(uri: "/admin/keys", method: .get, headers: [HTTPField.Name("X-API-Key")!: planted[1]])
+                _ = try await client.execute(uri: "/admin/nothing/\(planted[2])/\(planted[3])", method: .get, headers: [.authorization: "Bearer \(planted[0])"]) { response in
+                    #expect(!String(buffer: response.body).contains(planted[2]))
+                }
+                _ = try await client.execute(
+                    uri: "/admin/keys", method: .post, headers: [.authorization: "Bearer \(planted[0])", .contentType: "application/json"],
+                    body: ByteBuffer(string: #"{"name":"\#(planted[2])","role":"nobody \#(planted[3])"}"#)
+                )
+            }
+            let text = output.lines.joined(separator: "\n")
+            #expect(output.lines.count >= 5)
+            for secret in planted { #expect(!text.contains(secret), "found \(secret) in logs") }
+            try await store.close()
+        }
+    }
+}
