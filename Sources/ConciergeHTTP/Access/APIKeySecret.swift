@@ -1,5 +1,5 @@
 import Crypto
-public import Foundation
+import Foundation
 
 /// The presented form of an API key, `ck_<id>_<secret>`: a recognisable prefix, a short public id (8 hex digits, the
 /// row's primary key) and 32 random bytes in base64url. Only the SHA-256 of the whole string is stored.
