@@ -1,0 +1,29 @@
+public import ConciergeCore
+public import Foundation
+
+/// The tools a deployment offers, by name. The composition root builds it and hands `tools` to the agents.
+public struct ToolRegistry: Sendable {
+    public private(set) var tools: [String: any Tool] = [:]
+
+    public init(_ tools: [any Tool] = []) {
+        for tool in tools { register(tool) }
+    }
+
+    /// Adds `tool`, replacing any tool of the same name.
+    public mutating func register(_ tool: any Tool) {
+        tools[tool.name] = tool
+    }
+
+    public func tool(named name: String) -> (any Tool)? { tools[name] }
+
+    /// Names in a stable order.
+    public var names: [String] { tools.keys.sorted() }
+
+    /// Every tool, sorted by name.
+    public var all: [any Tool] { names.compactMap { tools[$0] } }
+
+    /// The tools that need no network: calculator, clock and unit_convert.
+    public static func offline(now: @escaping @Sendable () -> Date = { Date() }) -> ToolRegistry {
+        ToolRegistry([CalculatorTool(), ClockTool(now: now), UnitConvertTool()])
+    }
+}
