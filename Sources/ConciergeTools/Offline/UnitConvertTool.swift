@@ -47,3 +47,8 @@ public struct UnitConvertTool: Tool {
         return (value * source.factor / target.factor, source.canonical, target.canonical)
     }
 }
+
+extension UnitConvertTool {
+    /// Every unit name the tool accepts, for the rule planner's slot extraction.
+    public static var unitNames: Set<String> { Set(UnitTable.allNames) }
+}

@@ -1,4 +1,3 @@
-public import ConciergeCore
 
 /// A plan: tool calls with dependencies. Arguments may refer to earlier results with `"${step_id}"` (the step's
 /// text) or `"${step_id.path.to.field}"` (a field of its data); a step that refers to another must depend on it.
