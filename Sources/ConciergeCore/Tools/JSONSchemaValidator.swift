@@ -11,7 +11,7 @@ public enum JSONSchemaValidator {
             return ["\(path): must be of type \(typeList(types)), got \(typeName(value))"]
         }
         if case .array(let allowed)? = rules["enum"], !allowed.contains(value) {
-            problems.append("\(path): must be one of \(allowed.map(render).joined(separator: ", "))")
+            problems.append("\(path): must be one of \(allowed.map(render).joined(separator: ", ")), got \(render(value))")
         }
         if let constant = rules["const"], constant != value {
             problems.append("\(path): must be \(render(constant))")
