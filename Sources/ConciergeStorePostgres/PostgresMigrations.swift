@@ -58,6 +58,7 @@ enum PostgresMigrations {
             """,
             "CREATE INDEX llm_response_cache_expires_at ON llm_response_cache (expires_at)",
         ]),
+        Migration(version: 4, name: "create_task_runs", statements: PostgresStore.runSchema),
     ]
 }
 

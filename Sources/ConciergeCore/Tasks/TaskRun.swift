@@ -107,4 +107,11 @@ public struct TaskRun: Sendable, Hashable, Codable {
         self.replans = 0
         self.createdAt = createdAt
     }
+
+    enum CodingKeys: String, CodingKey {
+        case id, request, status, plan, steps, answer, verification, usage, error, replans
+        case createdAt = "created_at"
+        case startedAt = "started_at"
+        case finishedAt = "finished_at"
+    }
 }
