@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import ConciergeAgents
 import ConciergeCore
 import ConciergeHTTP
 import ConciergeJobs
@@ -60,8 +61,12 @@ struct ConciergeServer {
             "llm.aliases": .string(models.setup.aliases.keys.sorted().map { "\($0)=\(models.setup.aliases[$0, default: []].joined(separator: ">"))" }.joined(separator: " ")),
         ])
         let jobs = try JobsComposition.jobStore(for: opened.store)
+        let tasks = TasksComposition.service(
+            configuration, runs: try TasksComposition.runStore(for: opened.store), jobs: jobs.store, model: models.router,
+            metrics: PrometheusMetricsFactory(registry: registry), logger: logger
+        )
         let worker = configuration.jobsWorkersEnabled
-            ? JobsComposition.worker(configuration, store: jobs.store, metrics: PrometheusMetricsFactory(registry: registry), logger: logger)
+            ? JobsComposition.worker(configuration, store: jobs.store, tasks: tasks, metrics: PrometheusMetricsFactory(registry: registry), logger: logger)
             : nil
         let readiness = ReadinessState()
         let dependencies = HTTPDependencies(
@@ -79,6 +84,7 @@ struct ConciergeServer {
         let router = buildRouter(dependencies) { router in
             gateway.register(on: router)
             JobsAdminController(jobs: jobs.store, token: configuration.adminToken).register(on: router)
+            TasksController(tasks: tasks).register(on: router)
             extraRoutes(router)
         }
         let application = buildApplication(router: router, store: opened.store, schema: schema)

@@ -55,6 +55,16 @@ struct AppConfiguration: Sendable, Equatable {
     /// Deployments and aliases from the config file's `llm:` section.
     var llmFile = LLMFileSection()
 
+    // Tasks (see docs/configuration.md, "Tasks").
+    /// Longest task text accepted, in characters.
+    var tasksMaxCharacters = 5000
+    /// Most steps a plan may have.
+    var tasksMaxSteps = 8
+    /// Independent steps of one run executed at once.
+    var tasksStepConcurrency = 4
+    /// Attempts per tool call (retryable errors only).
+    var tasksToolAttempts = 3
+
     /// The SQLite file used when no `DATABASE_URL` is set.
     var sqlitePath: String {
         (dataDirectory.hasSuffix("/") ? dataDirectory : dataDirectory + "/") + "concierge.sqlite"

@@ -161,6 +161,26 @@ enum Settings {
             config.llmCacheTTLSeconds = seconds
             return nil
         },
+        Setting("tasks.max_task_chars", env: "CONCIERGE_TASKS_MAX_TASK_CHARS", default: "5000") { raw, config in
+            guard let value = Int(raw), (1...1_000_000).contains(value) else { return "must be an integer from 1 to 1000000, got '\(raw)'" }
+            config.tasksMaxCharacters = value
+            return nil
+        },
+        Setting("tasks.max_steps", env: "CONCIERGE_TASKS_MAX_STEPS", default: "8") { raw, config in
+            guard let value = Int(raw), (1...50).contains(value) else { return "must be an integer from 1 to 50, got '\(raw)'" }
+            config.tasksMaxSteps = value
+            return nil
+        },
+        Setting("tasks.step_concurrency", env: "CONCIERGE_TASKS_STEP_CONCURRENCY", default: "4") { raw, config in
+            guard let value = Int(raw), (1...64).contains(value) else { return "must be an integer from 1 to 64, got '\(raw)'" }
+            config.tasksStepConcurrency = value
+            return nil
+        },
+        Setting("tasks.tool_attempts", env: "CONCIERGE_TASKS_TOOL_ATTEMPTS", default: "3") { raw, config in
+            guard let value = Int(raw), (1...10).contains(value) else { return "must be an integer from 1 to 10, got '\(raw)'" }
+            config.tasksToolAttempts = value
+            return nil
+        },
     ]
 
     /// Checks that involve more than one setting, run once every setting is read.
