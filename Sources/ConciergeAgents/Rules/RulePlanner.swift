@@ -8,8 +8,9 @@ import Foundation
 public struct RulePlanner: Sendable {
     public struct NoMatch: Error, CustomStringConvertible {
         public let task: String
+        public let tools: [String]
         public var description: String {
-            "the rule planner found nothing it can do in this task (it knows arithmetic, unit conversion, time and dates, weather, GitHub and fetching a URL)"
+            "the rule planner found nothing it can do in this task (its tools here: \(tools.joined(separator: ", ")))"
         }
     }
 
@@ -40,7 +41,7 @@ public struct RulePlanner: Sendable {
             let duplicate = matches.contains { $0.tool == found.tool && $0.arguments == found.arguments }
             if !duplicate { matches.append(found) }
         }
-        guard !matches.isEmpty else { throw NoMatch(task: task) }
+        guard !matches.isEmpty else { throw NoMatch(task: task, tools: toolNames.sorted()) }
         let steps = matches.prefix(maxSteps).enumerated().map { index, found in
             PlanStep(id: "s\(index + 1)", tool: found.tool, arguments: found.arguments, purpose: found.purpose)
         }
