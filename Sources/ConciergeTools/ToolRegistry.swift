@@ -1,3 +1,4 @@
+public import AsyncHTTPClient
 public import ConciergeCore
 public import Foundation
 
@@ -21,6 +22,13 @@ public struct ToolRegistry: Sendable {
 
     /// Every tool, sorted by name.
     public var all: [any Tool] { names.compactMap { tools[$0] } }
+
+    /// Every built-in tool: the offline ones plus the network tools, each network tool behind its result cache.
+    public static func standard(httpClient: HTTPClient, weatherGeocodingURL: String, weatherForecastURL: String) -> ToolRegistry {
+        var registry = offline()
+        registry.register(CachingTool.wrap(WeatherTool(httpClient: httpClient, geocodingURL: weatherGeocodingURL, forecastURL: weatherForecastURL)))
+        return registry
+    }
 
     /// The tools that need no network: calculator, clock and unit_convert.
     public static func offline(now: @escaping @Sendable () -> Date = { Date() }) -> ToolRegistry {

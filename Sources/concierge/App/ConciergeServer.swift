@@ -62,7 +62,7 @@ struct ConciergeServer {
         ])
         let jobs = try JobsComposition.jobStore(for: opened.store)
         let tasks = TasksComposition.service(
-            configuration, runs: try TasksComposition.runStore(for: opened.store), jobs: jobs.store, model: models.router,
+            configuration, runs: try TasksComposition.runStore(for: opened.store), jobs: jobs.store, model: models.router, httpClient: models.httpClient,
             metrics: PrometheusMetricsFactory(registry: registry), logger: logger
         )
         let worker = configuration.jobsWorkersEnabled

@@ -21,7 +21,7 @@ enum LocalTasks {
                 do {
                     let jobs = try JobsComposition.jobStore(for: opened.store)
                     let service = TasksComposition.service(
-                        configuration, runs: try TasksComposition.runStore(for: opened.store), jobs: jobs.store, model: models.router,
+                        configuration, runs: try TasksComposition.runStore(for: opened.store), jobs: jobs.store, model: models.router, httpClient: models.httpClient,
                         metrics: NOOPMetricsHandler.instance, logger: logger
                     )
                     let printer: @Sendable (RunEvent) async -> Void = { event in

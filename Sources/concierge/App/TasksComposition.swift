@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import ConciergeAgents
 import ConciergeCore
 import ConciergeJobs
@@ -8,8 +9,10 @@ import Metrics
 /// Builds the tasks subsystem: the tools, the agent runner over the model router, and the durable task service
 /// whose handler runs on the `tasks` queue.
 enum TasksComposition {
-    static func tools(_ configuration: AppConfiguration) -> ToolRegistry {
-        ToolRegistry.offline()
+    static func tools(_ configuration: AppConfiguration, httpClient: HTTPClient) -> ToolRegistry {
+        ToolRegistry.standard(
+            httpClient: httpClient, weatherGeocodingURL: configuration.toolsWeatherGeocodingURL, weatherForecastURL: configuration.toolsWeatherForecastURL
+        )
     }
 
     static func runStore(for store: any Store) throws -> any RunStore {
@@ -17,8 +20,10 @@ enum TasksComposition {
         return runs
     }
 
-    static func runner(_ configuration: AppConfiguration, model: (any ChatModel)?, metrics: any MetricsFactory, logger: Logger) -> AgentRunner {
-        let tools = tools(configuration)
+    static func runner(
+        _ configuration: AppConfiguration, model: (any ChatModel)?, httpClient: HTTPClient, metrics: any MetricsFactory, logger: Logger
+    ) -> AgentRunner {
+        let tools = tools(configuration, httpClient: httpClient)
         return AgentRunner(
             model: model, tools: tools.all, unitNames: UnitConvertTool.unitNames,
             settings: .init(
@@ -30,10 +35,11 @@ enum TasksComposition {
     }
 
     static func service(
-        _ configuration: AppConfiguration, runs: any RunStore, jobs: any JobStore, model: (any ChatModel)?, metrics: any MetricsFactory, logger: Logger
+        _ configuration: AppConfiguration, runs: any RunStore, jobs: any JobStore, model: (any ChatModel)?, httpClient: HTTPClient,
+        metrics: any MetricsFactory, logger: Logger
     ) -> DurableTaskService {
         DurableTaskService(
-            runs: runs, jobs: jobs, runner: runner(configuration, model: model, metrics: metrics, logger: logger),
+            runs: runs, jobs: jobs, runner: runner(configuration, model: model, httpClient: httpClient, metrics: metrics, logger: logger),
             maxTaskCharacters: configuration.tasksMaxCharacters, logger: logger
         )
     }

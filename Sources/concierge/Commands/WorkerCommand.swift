@@ -50,7 +50,7 @@ struct WorkerCommand: AsyncParsableCommand {
             metricsFactory: factory, logger: logger
         )
         let tasks = TasksComposition.service(
-            configuration, runs: try TasksComposition.runStore(for: opened.store), jobs: jobs.store, model: models.router, metrics: factory, logger: logger
+            configuration, runs: try TasksComposition.runStore(for: opened.store), jobs: jobs.store, model: models.router, httpClient: models.httpClient, metrics: factory, logger: logger
         )
         let worker = JobsComposition.worker(configuration, store: jobs.store, tasks: tasks, metrics: factory, logger: logger)
         let schema = SchemaGate()

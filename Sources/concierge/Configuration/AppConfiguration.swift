@@ -64,6 +64,9 @@ struct AppConfiguration: Sendable, Equatable {
     var tasksStepConcurrency = 4
     /// Attempts per tool call (retryable errors only).
     var tasksToolAttempts = 3
+    /// Open-Meteo's geocoding and forecast base URLs (the `weather` tool).
+    var toolsWeatherGeocodingURL = "https://geocoding-api.open-meteo.com"
+    var toolsWeatherForecastURL = "https://api.open-meteo.com"
 
     /// The SQLite file used when no `DATABASE_URL` is set.
     var sqlitePath: String {

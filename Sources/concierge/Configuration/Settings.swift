@@ -176,6 +176,16 @@ enum Settings {
             config.tasksStepConcurrency = value
             return nil
         },
+        Setting("tools.weather.geocoding_url", env: "CONCIERGE_TOOLS_WEATHER_GEOCODING_URL", default: "https://geocoding-api.open-meteo.com") { raw, config in
+            guard raw.hasPrefix("http://") || raw.hasPrefix("https://") else { return "must be an http(s) URL, got '\(raw)'" }
+            config.toolsWeatherGeocodingURL = raw.hasSuffix("/") ? String(raw.dropLast()) : raw
+            return nil
+        },
+        Setting("tools.weather.forecast_url", env: "CONCIERGE_TOOLS_WEATHER_FORECAST_URL", default: "https://api.open-meteo.com") { raw, config in
+            guard raw.hasPrefix("http://") || raw.hasPrefix("https://") else { return "must be an http(s) URL, got '\(raw)'" }
+            config.toolsWeatherForecastURL = raw.hasSuffix("/") ? String(raw.dropLast()) : raw
+            return nil
+        },
         Setting("tasks.tool_attempts", env: "CONCIERGE_TASKS_TOOL_ATTEMPTS", default: "3") { raw, config in
             guard let value = Int(raw), (1...10).contains(value) else { return "must be an integer from 1 to 10, got '\(raw)'" }
             config.tasksToolAttempts = value
