@@ -24,9 +24,14 @@ public struct ToolRegistry: Sendable {
     public var all: [any Tool] { names.compactMap { tools[$0] } }
 
     /// Every built-in tool: the offline ones plus the network tools, each network tool behind its result cache.
-    public static func standard(httpClient: HTTPClient, weatherGeocodingURL: String, weatherForecastURL: String) -> ToolRegistry {
+    /// `fetchClient` must not follow redirects (``HTTPFetchTool`` checks each hop itself).
+    public static func standard(
+        httpClient: HTTPClient, fetchClient: HTTPClient, weatherGeocodingURL: String, weatherForecastURL: String, fetchPolicy: AddressPolicy,
+        fetchMaxBytes: Int
+    ) -> ToolRegistry {
         var registry = offline()
         registry.register(CachingTool.wrap(WeatherTool(httpClient: httpClient, geocodingURL: weatherGeocodingURL, forecastURL: weatherForecastURL)))
+        registry.register(HTTPFetchTool(httpClient: fetchClient, policy: fetchPolicy, maxBytes: fetchMaxBytes))
         return registry
     }
 

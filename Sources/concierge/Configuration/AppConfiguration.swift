@@ -67,6 +67,9 @@ struct AppConfiguration: Sendable, Equatable {
     /// Open-Meteo's geocoding and forecast base URLs (the `weather` tool).
     var toolsWeatherGeocodingURL = "https://geocoding-api.open-meteo.com"
     var toolsWeatherForecastURL = "https://api.open-meteo.com"
+    /// Hosts `http_fetch` may reach even when they resolve to internal addresses (names, `.suffix` names, addresses).
+    var toolsFetchAllowlist: [String] = []
+    var toolsFetchMaxBytes = 1_048_576
 
     /// The SQLite file used when no `DATABASE_URL` is set.
     var sqlitePath: String {

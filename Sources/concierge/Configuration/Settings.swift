@@ -186,6 +186,15 @@ enum Settings {
             config.toolsWeatherForecastURL = raw.hasSuffix("/") ? String(raw.dropLast()) : raw
             return nil
         },
+        Setting("tools.fetch.allowlist", env: "CONCIERGE_TOOLS_FETCH_ALLOWLIST", default: "(empty)") { raw, config in
+            config.toolsFetchAllowlist = raw.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            return nil
+        },
+        Setting("tools.fetch.max_bytes", env: "CONCIERGE_TOOLS_FETCH_MAX_BYTES", default: "1048576") { raw, config in
+            guard let value = Int(raw), (1024...(64 << 20)).contains(value) else { return "must be a byte count from 1024 to 67108864, got '\(raw)'" }
+            config.toolsFetchMaxBytes = value
+            return nil
+        },
         Setting("tasks.tool_attempts", env: "CONCIERGE_TASKS_TOOL_ATTEMPTS", default: "3") { raw, config in
             guard let value = Int(raw), (1...10).contains(value) else { return "must be an integer from 1 to 10, got '\(raw)'" }
             config.tasksToolAttempts = value
