@@ -27,10 +27,11 @@ public struct ToolRegistry: Sendable {
     /// `fetchClient` must not follow redirects (``HTTPFetchTool`` checks each hop itself).
     public static func standard(
         httpClient: HTTPClient, fetchClient: HTTPClient, weatherGeocodingURL: String, weatherForecastURL: String, fetchPolicy: AddressPolicy,
-        fetchMaxBytes: Int
+        fetchMaxBytes: Int, gitHubURL: String, gitHubToken: String?
     ) -> ToolRegistry {
         var registry = offline()
         registry.register(CachingTool.wrap(WeatherTool(httpClient: httpClient, geocodingURL: weatherGeocodingURL, forecastURL: weatherForecastURL)))
+        registry.register(CachingTool.wrap(GitHubTool(httpClient: httpClient, baseURL: gitHubURL, token: gitHubToken)))
         registry.register(HTTPFetchTool(httpClient: fetchClient, policy: fetchPolicy, maxBytes: fetchMaxBytes))
         return registry
     }

@@ -14,7 +14,7 @@ enum TasksComposition {
         ToolRegistry.standard(
             httpClient: httpClient, fetchClient: fetchClient, weatherGeocodingURL: configuration.toolsWeatherGeocodingURL,
             weatherForecastURL: configuration.toolsWeatherForecastURL, fetchPolicy: AddressPolicy(allowlist: configuration.toolsFetchAllowlist),
-            fetchMaxBytes: configuration.toolsFetchMaxBytes
+            fetchMaxBytes: configuration.toolsFetchMaxBytes, gitHubURL: configuration.toolsGitHubURL, gitHubToken: configuration.toolsGitHubToken
         )
     }
 

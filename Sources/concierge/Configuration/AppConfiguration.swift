@@ -70,6 +70,9 @@ struct AppConfiguration: Sendable, Equatable {
     /// Hosts `http_fetch` may reach even when they resolve to internal addresses (names, `.suffix` names, addresses).
     var toolsFetchAllowlist: [String] = []
     var toolsFetchMaxBytes = 1_048_576
+    var toolsGitHubURL = "https://api.github.com"
+    /// Optional token for the GitHub API (higher rate limits).
+    var toolsGitHubToken: String?
 
     /// The SQLite file used when no `DATABASE_URL` is set.
     var sqlitePath: String {

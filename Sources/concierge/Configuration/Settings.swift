@@ -195,6 +195,15 @@ enum Settings {
             config.toolsFetchMaxBytes = value
             return nil
         },
+        Setting("tools.github.url", env: "CONCIERGE_TOOLS_GITHUB_URL", default: "https://api.github.com") { raw, config in
+            guard raw.hasPrefix("http://") || raw.hasPrefix("https://") else { return "must be an http(s) URL, got '\(raw)'" }
+            config.toolsGitHubURL = raw.hasSuffix("/") ? String(raw.dropLast()) : raw
+            return nil
+        },
+        Setting("tools.github.token", env: "CONCIERGE_GITHUB_TOKEN", default: "(unset)", secret: true) { raw, config in
+            config.toolsGitHubToken = raw.isEmpty ? nil : raw
+            return nil
+        },
         Setting("tasks.tool_attempts", env: "CONCIERGE_TASKS_TOOL_ATTEMPTS", default: "3") { raw, config in
             guard let value = Int(raw), (1...10).contains(value) else { return "must be an integer from 1 to 10, got '\(raw)'" }
             config.tasksToolAttempts = value
