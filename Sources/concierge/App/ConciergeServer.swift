@@ -61,8 +61,9 @@ struct ConciergeServer {
             "llm.aliases": .string(models.setup.aliases.keys.sorted().map { "\($0)=\(models.setup.aliases[$0, default: []].joined(separator: ">"))" }.joined(separator: " ")),
         ])
         let jobs = try JobsComposition.jobStore(for: opened.store)
+        let runs = try TasksComposition.runStore(for: opened.store)
         let tasks = TasksComposition.service(
-            configuration, runs: try TasksComposition.runStore(for: opened.store), jobs: jobs.store, model: models.router, httpClient: models.httpClient,
+            configuration, runs: runs, jobs: jobs.store, model: models.router, httpClient: models.httpClient,
             metrics: PrometheusMetricsFactory(registry: registry), logger: logger
         )
         let worker = configuration.jobsWorkersEnabled
@@ -97,6 +98,9 @@ struct ConciergeServer {
         }
         if let worker { services.append(SchemaGatedService(gate: schema, inner: worker)) }
         services.append(SchemaGatedService(gate: schema, inner: JobsComposition.sweeper(configuration, store: jobs.store, logger: logger)))
+        services.append(SchemaGatedService(gate: schema, inner: RunRetentionSweeper(
+            runs: runs, retentionSeconds: configuration.tasksRetentionDays * 86_400, interval: .seconds(86_400), logger: logger
+        )))
         services.append(application)
         services.append(DrainGate(readiness: readiness, delay: .seconds(configuration.shutdownDelaySeconds), logger: logger))
         let groupConfiguration = ServiceGroupConfiguration(

@@ -64,6 +64,8 @@ struct AppConfiguration: Sendable, Equatable {
     var tasksStepConcurrency = 4
     /// Attempts per tool call (retryable errors only).
     var tasksToolAttempts = 3
+    /// Finished runs older than this are deleted by the daily sweep.
+    var tasksRetentionDays = 7.0
     /// Open-Meteo's geocoding and forecast base URLs (the `weather` tool).
     var toolsWeatherGeocodingURL = "https://geocoding-api.open-meteo.com"
     var toolsWeatherForecastURL = "https://api.open-meteo.com"

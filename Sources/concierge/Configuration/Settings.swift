@@ -204,6 +204,11 @@ enum Settings {
             config.toolsGitHubToken = raw.isEmpty ? nil : raw
             return nil
         },
+        Setting("tasks.retention_days", env: "CONCIERGE_TASKS_RETENTION_DAYS", default: "7") { raw, config in
+            guard let days = Double(raw), days.isFinite, (0.001...36_500).contains(days) else { return "must be a number of days from 0.001 to 36500, got '\(raw)'" }
+            config.tasksRetentionDays = days
+            return nil
+        },
         Setting("tasks.tool_attempts", env: "CONCIERGE_TASKS_TOOL_ATTEMPTS", default: "3") { raw, config in
             guard let value = Int(raw), (1...10).contains(value) else { return "must be an integer from 1 to 10, got '\(raw)'" }
             config.tasksToolAttempts = value
