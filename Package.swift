@@ -55,6 +55,26 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "ConciergeTools",
+            dependencies: [
+                "ConciergeCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "ConciergeAgents",
+            dependencies: [
+                "ConciergeCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "ConciergeStoreSQLite",
             dependencies: [
                 "ConciergeCore",
@@ -109,6 +129,8 @@ let package = Package(
                 "ConciergeHTTP",
                 "ConciergeJobs",
                 "ConciergeLLM",
+                "ConciergeTools",
+                "ConciergeAgents",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Yams", package: "Yams"),
@@ -122,6 +144,8 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -151,6 +175,8 @@ let package = Package(
                 "ConciergeHTTP",
                 "ConciergeJobs",
                 "ConciergeLLM",
+                "ConciergeTools",
+                "ConciergeAgents",
                 "ConciergeTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -58,7 +58,7 @@ enum PostgresMigrations {
             """,
             "CREATE INDEX llm_response_cache_expires_at ON llm_response_cache (expires_at)",
         ]),
-        // Version 4 is reserved for the tasks tables.
+        Migration(version: 4, name: "create_task_runs", statements: PostgresStore.runSchema),
         Migration(version: 5, name: "create_api_keys", statements: PostgresAccessSchema.statements),
     ]
 }

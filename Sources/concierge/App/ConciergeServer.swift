@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import ConciergeAgents
 import ConciergeCore
 import ConciergeHTTP
 import ConciergeJobs
@@ -64,8 +65,13 @@ struct ConciergeServer {
             "llm.aliases": .string(models.setup.aliases.keys.sorted().map { "\($0)=\(models.setup.aliases[$0, default: []].joined(separator: ">"))" }.joined(separator: " ")),
         ])
         let jobs = try JobsComposition.jobStore(for: opened.store)
+        let runs = try TasksComposition.runStore(for: opened.store)
+        let tasks = TasksComposition.service(
+            configuration, runs: runs, jobs: jobs.store, model: models.router, httpClient: models.httpClient,
+            metrics: PrometheusMetricsFactory(registry: registry), logger: logger
+        )
         let worker = configuration.jobsWorkersEnabled
-            ? JobsComposition.worker(configuration, store: jobs.store, metrics: PrometheusMetricsFactory(registry: registry), logger: logger)
+            ? JobsComposition.worker(configuration, store: jobs.store, tasks: tasks, metrics: PrometheusMetricsFactory(registry: registry), logger: logger)
             : nil
         let readiness = ReadinessState()
         let dependencies = HTTPDependencies(
@@ -92,6 +98,7 @@ struct ConciergeServer {
             KeysAdminController(keys: opened.keys).register(on: router)
             UsageController(budgets: opened.budgets, keys: opened.keys).register(on: router)
             AuditController(log: opened.audit).register(on: router)
+            TasksController(tasks: tasks).register(on: router)
             extraRoutes(router)
         }
         let application = buildApplication(router: router, store: opened.store, schema: schema)
@@ -106,6 +113,9 @@ struct ConciergeServer {
         services.append(SchemaGatedService(gate: schema, inner: JobsComposition.sweeper(configuration, store: jobs.store, logger: logger)))
         services.append(SchemaGatedService(gate: schema, inner: AuditRetentionSweeper(
             log: opened.audit, retentionDays: configuration.auditRetentionDays, interval: .seconds(3600), logger: logger
+        )))
+        services.append(SchemaGatedService(gate: schema, inner: RunRetentionSweeper(
+            runs: runs, retentionSeconds: configuration.tasksRetentionDays * 86_400, interval: .seconds(86_400), logger: logger
         )))
         services.append(application)
         services.append(DrainGate(readiness: readiness, delay: .seconds(configuration.shutdownDelaySeconds), logger: logger))

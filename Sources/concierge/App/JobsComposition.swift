@@ -1,3 +1,4 @@
+import ConciergeAgents
 import ConciergeCore
 import ConciergeJobs
 import ConciergeStorePostgres
@@ -23,9 +24,10 @@ enum JobsComposition {
     }
 
     /// Every queue this binary serves. Subsystems add their handlers here.
-    static func registry(_ configuration: AppConfiguration) -> JobHandlerRegistry {
+    static func registry(_ configuration: AppConfiguration, tasks: DurableTaskService?) -> JobHandlerRegistry {
         var registry = JobHandlerRegistry(defaultConcurrency: configuration.jobsConcurrency)
         registry.register(DiagnosticsJobHandler.queue, handler: DiagnosticsJobHandler())
+        if let tasks { TasksComposition.register(tasks, on: &registry) }
         return registry
     }
 
@@ -40,9 +42,11 @@ enum JobsComposition {
         )
     }
 
-    static func worker(_ configuration: AppConfiguration, store: any JobStore, metrics: any MetricsFactory, logger: Logger) -> JobWorker {
+    static func worker(
+        _ configuration: AppConfiguration, store: any JobStore, tasks: DurableTaskService?, metrics: any MetricsFactory, logger: Logger
+    ) -> JobWorker {
         JobWorker(
-            store: store, registry: registry(configuration), configuration: workerConfiguration(configuration),
+            store: store, registry: registry(configuration, tasks: tasks), configuration: workerConfiguration(configuration),
             metrics: JobMetrics(factory: metrics), logger: logger
         )
     }

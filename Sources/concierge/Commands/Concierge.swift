@@ -6,7 +6,10 @@ struct Concierge: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "concierge",
         abstract: "Concierge: a self-hosted AI assistant server.",
-        subcommands: [ServeCommand.self, WorkerCommand.self, JobsCommand.self, KeysCommand.self, MigrateCommand.self, CheckConfigCommand.self, VersionCommand.self],
+        subcommands: [
+            ServeCommand.self, AskCommand.self, WorkerCommand.self, JobsCommand.self, KeysCommand.self, MigrateCommand.self,
+            CheckConfigCommand.self, VersionCommand.self,
+        ],
         defaultSubcommand: nil
     )
 }

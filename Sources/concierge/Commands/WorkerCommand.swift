@@ -1,5 +1,7 @@
 import ArgumentParser
+import AsyncHTTPClient
 import ConciergeCore
+import Foundation
 import Logging
 import Metrics
 import Prometheus
@@ -43,7 +45,15 @@ struct WorkerCommand: AsyncParsableCommand {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let opened = try StoreFactory.open(configuration, logger: logger)
         let jobs = try JobsComposition.jobStore(for: opened.store)
-        let worker = JobsComposition.worker(configuration, store: jobs.store, metrics: PrometheusMetricsFactory(registry: registry), logger: logger)
+        let factory = PrometheusMetricsFactory(registry: registry)
+        let models = try await ModelsFactory.build(
+            configuration, environment: ProcessInfo.processInfo.environment, ledger: opened.ledger, cache: opened.cache,
+            metricsFactory: factory, logger: logger
+        )
+        let tasks = TasksComposition.service(
+            configuration, runs: try TasksComposition.runStore(for: opened.store), jobs: jobs.store, model: models.router, httpClient: models.httpClient, metrics: factory, logger: logger
+        )
+        let worker = JobsComposition.worker(configuration, store: jobs.store, tasks: tasks, metrics: factory, logger: logger)
         let schema = SchemaGate()
         var services: [any Service] = []
         if let storeService = opened.service { services.append(storeService) }
@@ -59,7 +69,13 @@ struct WorkerCommand: AsyncParsableCommand {
                 logger: logger
             ).withShutdownBound(seconds: configuration.drainTimeoutSeconds)
         )
-        try await group.run()
+        do {
+            try await group.run()
+        } catch {
+            try? await models.httpClient.shutdown()
+            throw error
+        }
+        try? await models.httpClient.shutdown()
         logger.info("Stopped")
     }
 }

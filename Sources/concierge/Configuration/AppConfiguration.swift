@@ -73,6 +73,27 @@ struct AppConfiguration: Sendable, Equatable {
     /// Deployments and aliases from the config file's `llm:` section.
     var llmFile = LLMFileSection()
 
+    // Tasks (see docs/configuration.md, "Tasks").
+    /// Longest task text accepted, in characters.
+    var tasksMaxCharacters = 5000
+    /// Most steps a plan may have.
+    var tasksMaxSteps = 8
+    /// Independent steps of one run executed at once.
+    var tasksStepConcurrency = 4
+    /// Attempts per tool call (retryable errors only).
+    var tasksToolAttempts = 3
+    /// Finished runs older than this are deleted by the daily sweep.
+    var tasksRetentionDays = 7.0
+    /// Open-Meteo's geocoding and forecast base URLs (the `weather` tool).
+    var toolsWeatherGeocodingURL = "https://geocoding-api.open-meteo.com"
+    var toolsWeatherForecastURL = "https://api.open-meteo.com"
+    /// Hosts `http_fetch` may reach even when they resolve to internal addresses (names, `.suffix` names, addresses).
+    var toolsFetchAllowlist: [String] = []
+    var toolsFetchMaxBytes = 1_048_576
+    var toolsGitHubURL = "https://api.github.com"
+    /// Optional token for the GitHub API (higher rate limits).
+    var toolsGitHubToken: String?
+
     /// The SQLite file used when no `DATABASE_URL` is set.
     var sqlitePath: String {
         (dataDirectory.hasSuffix("/") ? dataDirectory : dataDirectory + "/") + "concierge.sqlite"

@@ -226,6 +226,59 @@ enum Settings {
             config.llmCacheTTLSeconds = seconds
             return nil
         },
+        Setting("tasks.max_task_chars", env: "CONCIERGE_TASKS_MAX_TASK_CHARS", default: "5000") { raw, config in
+            guard let value = Int(raw), (1...1_000_000).contains(value) else { return "must be an integer from 1 to 1000000, got '\(raw)'" }
+            config.tasksMaxCharacters = value
+            return nil
+        },
+        Setting("tasks.max_steps", env: "CONCIERGE_TASKS_MAX_STEPS", default: "8") { raw, config in
+            guard let value = Int(raw), (1...50).contains(value) else { return "must be an integer from 1 to 50, got '\(raw)'" }
+            config.tasksMaxSteps = value
+            return nil
+        },
+        Setting("tasks.step_concurrency", env: "CONCIERGE_TASKS_STEP_CONCURRENCY", default: "4") { raw, config in
+            guard let value = Int(raw), (1...64).contains(value) else { return "must be an integer from 1 to 64, got '\(raw)'" }
+            config.tasksStepConcurrency = value
+            return nil
+        },
+        Setting("tools.weather.geocoding_url", env: "CONCIERGE_TOOLS_WEATHER_GEOCODING_URL", default: "https://geocoding-api.open-meteo.com") { raw, config in
+            guard raw.hasPrefix("http://") || raw.hasPrefix("https://") else { return "must be an http(s) URL, got '\(raw)'" }
+            config.toolsWeatherGeocodingURL = raw.hasSuffix("/") ? String(raw.dropLast()) : raw
+            return nil
+        },
+        Setting("tools.weather.forecast_url", env: "CONCIERGE_TOOLS_WEATHER_FORECAST_URL", default: "https://api.open-meteo.com") { raw, config in
+            guard raw.hasPrefix("http://") || raw.hasPrefix("https://") else { return "must be an http(s) URL, got '\(raw)'" }
+            config.toolsWeatherForecastURL = raw.hasSuffix("/") ? String(raw.dropLast()) : raw
+            return nil
+        },
+        Setting("tools.fetch.allowlist", env: "CONCIERGE_TOOLS_FETCH_ALLOWLIST", default: "(empty)") { raw, config in
+            config.toolsFetchAllowlist = raw.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            return nil
+        },
+        Setting("tools.fetch.max_bytes", env: "CONCIERGE_TOOLS_FETCH_MAX_BYTES", default: "1048576") { raw, config in
+            guard let value = Int(raw), (1024...(64 << 20)).contains(value) else { return "must be a byte count from 1024 to 67108864, got '\(raw)'" }
+            config.toolsFetchMaxBytes = value
+            return nil
+        },
+        Setting("tools.github.url", env: "CONCIERGE_TOOLS_GITHUB_URL", default: "https://api.github.com") { raw, config in
+            guard raw.hasPrefix("http://") || raw.hasPrefix("https://") else { return "must be an http(s) URL, got '\(raw)'" }
+            config.toolsGitHubURL = raw.hasSuffix("/") ? String(raw.dropLast()) : raw
+            return nil
+        },
+        Setting("tools.github.token", env: "CONCIERGE_GITHUB_TOKEN", default: "(unset)", secret: true) { raw, config in
+            config.toolsGitHubToken = raw.isEmpty ? nil : raw
+            return nil
+        },
+        Setting("tasks.retention_days", env: "CONCIERGE_TASKS_RETENTION_DAYS", default: "7") { raw, config in
+            guard let days = Double(raw), days.isFinite, (0.001...36_500).contains(days) else { return "must be a number of days from 0.001 to 36500, got '\(raw)'" }
+            config.tasksRetentionDays = days
+            return nil
+        },
+        Setting("tasks.tool_attempts", env: "CONCIERGE_TASKS_TOOL_ATTEMPTS", default: "3") { raw, config in
+            guard let value = Int(raw), (1...10).contains(value) else { return "must be an integer from 1 to 10, got '\(raw)'" }
+            config.tasksToolAttempts = value
+            return nil
+        },
     ]
 
     /// Checks that involve more than one setting, run once every setting is read.

@@ -48,7 +48,8 @@ import Testing
                 let job = try await Self.admin(port, .post, "/admin/jobs", body: #"{"queue":"diagnostics","payload":{"sleep_ms":4000,"record_path":"\#(record)"}}"#)
                 ids.append(try #require(job["id"] as? Int))
             }
-            // When it is killed while jobs are running
+            // When it is killed while jobs are running (4 s jobs: the window between listing and the kill must stay
+            // far shorter than a job, also when the whole suite loads the machine)
             var running: [Int] = []
             let started = try await eventually(timeout: .seconds(20)) {
                 let page = try await Self.admin(port, .get, "/admin/jobs?queue=diagnostics&state=active")

@@ -1,0 +1,107 @@
+public import ConciergeCore
+import Foundation
+public import Logging
+
+/// Runs tasks as jobs on the durable queue: `submit` stores the run and enqueues `{"run_id"}` on the `tasks`
+/// queue; the worker's handler calls ``execute(payload:)``, which resumes from the journal after a crash.
+public struct DurableTaskService: TaskService {
+    public static let queue = "tasks"
+
+    let runs: any RunStore
+    let jobs: any JobStore
+    let runner: AgentRunner
+    let maxTaskCharacters: Int
+    let logger: Logger
+
+    public init(runs: any RunStore, jobs: any JobStore, runner: AgentRunner, maxTaskCharacters: Int = 5000, logger: Logger) {
+        self.runs = runs
+        self.jobs = jobs
+        self.runner = runner
+        self.maxTaskCharacters = maxTaskCharacters
+        self.logger = logger
+    }
+
+    public func submit(_ request: TaskRequest, idempotencyKey: String?) async throws -> TaskRun {
+        try Self.validate(request, maxCharacters: maxTaskCharacters)
+        let (run, created) = try await runs.createRun(TaskRun(id: TaskID.make(), request: request, createdAt: Date()), idempotencyKey: idempotencyKey)
+        guard created else { return run }
+        let job = try await jobs.enqueue(try EnqueueRequest(queue: Self.queue, payload: #"{"run_id":"\#(run.id)"}"#, idempotencyKey: run.id))
+        try await runs.setJob(run.id, jobID: job.id)
+        await StoredRunJournal(store: runs, runID: run.id).emit("status", ["status": "queued"])
+        return run
+    }
+
+    public static func validate(_ request: TaskRequest, maxCharacters: Int) throws {
+        let length = request.task.trimmingCharacters(in: .whitespacesAndNewlines).count
+        guard length > 0 else { throw TaskError(.invalidRequest, "task must not be empty") }
+        guard request.task.count <= maxCharacters else {
+            throw TaskError(.invalidRequest, "task is \(request.task.count) characters long; the limit is \(maxCharacters)")
+        }
+    }
+
+    public func run(_ id: String) async throws -> TaskRun? { try await runs.run(id) }
+
+    public func list(status: RunStatus?, limit: Int, after cursor: String?) async throws -> [TaskRun] {
+        try await runs.listRuns(status: status, limit: limit, after: cursor)
+    }
+
+    public func cancel(_ id: String) async throws -> TaskRun {
+        guard var run = try await runs.run(id) else { throw TaskError(.notFound, "task \(id) does not exist") }
+        guard !run.status.isFinished else { throw TaskError(.conflict, "task \(id) already finished (\(run.status.rawValue))") }
+        run.status = .cancelled
+        run.finishedAt = Date()
+        try await runs.saveRun(run)
+        if let job = try await runs.jobID(of: id) { _ = try? await jobs.cancel(job) }
+        let journal = StoredRunJournal(store: runs, runID: id)
+        await journal.emit("done", ["status": "cancelled", "error": .null])
+        return run
+    }
+
+    public func wait(for id: String, timeout: Duration) async throws -> TaskRun? {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            guard let run = try await runs.run(id) else { return nil }
+            if run.status.isFinished || ContinuousClock.now >= deadline { return run }
+            try await Task.sleep(for: min(.milliseconds(20), deadline - ContinuousClock.now))
+        }
+    }
+
+    public func events(_ id: String, after: Int) async throws -> [RunEvent] { try await runs.events(runID: id, after: after) }
+
+    struct Payload: Decodable {
+        let run_id: String
+    }
+
+    /// The `tasks` queue's handler body: runs or resumes the run named in the payload; returns the job result.
+    public func execute(payload: String) async throws -> String {
+        let runID = try JSONDecoder().decode(Payload.self, from: Data(payload.utf8)).run_id
+        guard let stored = try await runs.run(runID) else { throw TaskError(.notFound, "task \(runID) does not exist") }
+        guard !stored.status.isFinished else { return #"{"status":"\#(stored.status.rawValue)"}"# }
+        let finished = try await execute(stored, observer: nil)
+        return #"{"status":"\#(finished.status.rawValue)"}"#
+    }
+
+    /// Runs a stored run here and now (the CLI's in-process `ask`, and the job handler).
+    public func execute(_ stored: TaskRun, observer: (@Sendable (RunEvent) async -> Void)?) async throws -> TaskRun {
+        var run = stored
+        if run.startedAt == nil { run.startedAt = Date() }
+        let journal = StoredRunJournal(store: runs, runID: run.id, observer: observer)
+        let store = runs
+        var finished = try await runner.run(run, journal: journal, events: journal) { current in
+            var copy = current
+            if copy.status.isFinished, copy.finishedAt == nil { copy.finishedAt = Date() }
+            try await store.saveRun(copy)
+        }
+        if finished.finishedAt == nil { finished.finishedAt = Date() }
+        run = finished
+        return run
+    }
+
+    /// Stores a run and executes it in this process without the queue (`concierge ask`).
+    public func runInline(_ request: TaskRequest, observer: (@Sendable (RunEvent) async -> Void)?) async throws -> TaskRun {
+        try Self.validate(request, maxCharacters: maxTaskCharacters)
+        let (run, _) = try await runs.createRun(TaskRun(id: TaskID.make(), request: request, createdAt: Date()), idempotencyKey: nil)
+        let finished = try await execute(run, observer: observer)
+        return try await runs.run(finished.id) ?? finished
+    }
+}

@@ -1,0 +1,89 @@
+public import ConciergeCore
+import Foundation
+
+/// Asks the model for a plan as JSON (structured output with the plan schema), validates it against the plan
+/// schema and every tool's argument schema, and gives the model one repair round with the exact errors.
+public struct LLMPlanner: Sendable {
+    public struct Invalid: Error, CustomStringConvertible {
+        public let errors: [String]
+        public var description: String { "the model's plan was invalid after one repair: " + errors.joined(separator: "; ") }
+    }
+
+    let model: any ChatModel
+    let alias: String
+    let tools: [any Tool]
+    let validator: PlanValidator
+
+    public init(model: any ChatModel, alias: String = "default", tools: [any Tool], maxSteps: Int) {
+        self.model = model
+        self.alias = alias
+        self.tools = tools.sorted { $0.name < $1.name }
+        self.validator = PlanValidator(tools: Dictionary(tools.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first }), maxSteps: maxSteps)
+    }
+
+    /// - Parameter feedback: the verifier's reasons when this is a re-plan.
+    public func plan(_ task: String, runID: String, feedback: [String] = [], meter: UsageMeter) async throws -> Plan {
+        var messages: [ChatMessage] = [.system(systemPrompt), .user(userPrompt(task, feedback: feedback))]
+        var errors: [String] = []
+        for _ in 0..<2 {
+            let response = try await model.complete(request(messages, runID: runID))
+            meter.add(response)
+            switch parse(response.content) {
+            case .success(let plan): return plan
+            case .failure(let invalid): errors = invalid.errors
+            }
+            messages.append(.assistant(response.content ?? ""))
+            messages.append(.user("That plan is invalid: \(errors.joined(separator: "; ")). Reply with the corrected plan as JSON only."))
+        }
+        throw Invalid(errors: errors)
+    }
+
+    func parse(_ content: String?) -> Result<Plan, Invalid> {
+        guard let json = ModelJSON.object(in: content) else { return .failure(Invalid(errors: ["the reply is not a JSON object"])) }
+        let shape = JSONSchemaValidator.errors(json, against: planSchema)
+        guard shape.isEmpty else { return .failure(Invalid(errors: shape)) }
+        guard let data = try? JSONEncoder().encode(json["steps"]), let steps = try? JSONDecoder().decode([PlanStep].self, from: data) else {
+            return .failure(Invalid(errors: ["the steps could not be read"]))
+        }
+        let plan = Plan(steps: steps, planner: "llm")
+        let problems = validator.errors(in: plan)
+        return problems.isEmpty ? .success(plan) : .failure(Invalid(errors: problems))
+    }
+
+    func request(_ messages: [ChatMessage], runID: String) -> ChatRequest {
+        ChatRequest(
+            model: alias, messages: messages, responseFormat: .jsonSchema(name: "plan", schema: planSchema, strict: false), temperature: 0,
+            attribution: CallAttribution(runID: runID, operation: "agent.plan"), cachePolicy: .bypass
+        )
+    }
+
+    var planSchema: JSONValue {
+        let step: JSONValue = [
+            "type": "object",
+            "properties": [
+                "id": ["type": "string", "minLength": 1], "tool": ["type": "string", "enum": .array(tools.map { .string($0.name) })],
+                "arguments": ["type": "object"], "depends_on": ["type": "array", "items": ["type": "string"]], "purpose": ["type": "string"],
+            ],
+            "required": ["id", "tool", "arguments", "depends_on", "purpose"],
+            "additionalProperties": false,
+        ]
+        return ["type": "object", "properties": ["steps": ["type": "array", "items": step, "minItems": 1, "maxItems": .number(Double(validator.maxSteps))]],
+                "required": ["steps"], "additionalProperties": false]
+    }
+
+    var systemPrompt: String {
+        let catalogue = tools.map { "- \($0.name): \($0.description)\n  arguments schema: \($0.parametersSchema.jsonText)" }.joined(separator: "\n")
+        return """
+            You plan tool calls that answer the user's task. Tools:
+            \(catalogue)
+            Reply with JSON only: {"steps":[{"id":"s1","tool":"…","arguments":{…},"depends_on":[],"purpose":"…"}]}.
+            At most \(validator.maxSteps) steps. Steps without dependencies run in parallel. An argument may use an earlier \
+            step's result as "${s1}" (its text) or "${s1.field}" (a field of its data); list that step in depends_on.
+            """
+    }
+
+    func userPrompt(_ task: String, feedback: [String]) -> String {
+        guard !feedback.isEmpty else { return "Task: \(task)" }
+        return "Task: \(task)\nA previous plan's answer failed verification: \(feedback.joined(separator: "; ")). Make a better plan."
+    }
+}

@@ -1,0 +1,83 @@
+public import Foundation
+
+/// Durable runs: the run document, its tool-call journal and its event log. `SQLiteStore` and `PostgresStore`
+/// implement it in the tables of migration 4 (`create_task_runs`) and pass `RunStoreContractTests`.
+public protocol RunStore: Sendable {
+    /// Inserts a new run. With an idempotency key already used, returns the existing run and `created == false`.
+    func createRun(_ run: TaskRun, idempotencyKey: String?) async throws -> (run: TaskRun, created: Bool)
+
+    /// Replaces the run's document (not its journal). A cancelled run stays cancelled.
+    func saveRun(_ run: TaskRun) async throws
+
+    /// Links a run to the job that executes it.
+    func setJob(_ runID: String, jobID: Int64) async throws
+
+    /// The job executing a run, if any.
+    func jobID(of runID: String) async throws -> Int64?
+
+    /// The run with its journaled steps, or nil.
+    func run(_ id: String) async throws -> TaskRun?
+
+    /// Newest first; `cursor` is the last id of the previous page.
+    func listRuns(status: RunStatus?, limit: Int, after cursor: String?) async throws -> [TaskRun]
+
+    func journaledCalls(runID: String) async throws -> [String: ToolCallRecord]
+    func recordCall(runID: String, _ call: ToolCallRecord) async throws
+
+    /// Appends an event with the next sequence number and returns it.
+    @discardableResult
+    func appendEvent(runID: String, type: String, data: JSONValue) async throws -> RunEvent
+
+    /// Events with a sequence above `after`, in order.
+    func events(runID: String, after: Int) async throws -> [RunEvent]
+
+    /// Deletes finished runs (with journals and events) created before `cutoff`; returns how many.
+    func deleteFinishedRuns(before cutoff: Date) async throws -> Int
+}
+
+/// A run store seen as one run's journal and event sink.
+public struct StoredRunJournal: RunJournal, RunEventSink {
+    public let store: any RunStore
+    public let runID: String
+    /// Also told about every event (the CLI's `--verbose`, SSE wake-ups).
+    public let observer: (@Sendable (RunEvent) async -> Void)?
+
+    public init(store: any RunStore, runID: String, observer: (@Sendable (RunEvent) async -> Void)? = nil) {
+        self.store = store
+        self.runID = runID
+        self.observer = observer
+    }
+
+    public func journaledCalls() async throws -> [String: ToolCallRecord] { try await store.journaledCalls(runID: runID) }
+    public func record(_ call: ToolCallRecord) async throws { try await store.recordCall(runID: runID, call) }
+
+    public func emit(_ type: String, _ data: JSONValue) async {
+        // Events are progress reports: a failed write must not fail the run (the journal and document are authoritative).
+        guard let event = try? await store.appendEvent(runID: runID, type: type, data: data) else { return }
+        await observer?(event)
+    }
+}
+
+/// Run ids sort by creation time: `task_` + 12 hex digits of milliseconds + 8 random hex digits.
+public enum TaskID {
+    public static func make(now: Date = Date()) -> String {
+        let millis = UInt64(max(0, now.timeIntervalSince1970 * 1000))
+        let time = String(millis, radix: 16)
+        let random = String(UInt32.random(in: .min ... .max), radix: 16)
+        return "task_" + String(repeating: "0", count: max(0, 12 - time.count)) + time + String(repeating: "0", count: 8 - random.count) + random
+    }
+}
+
+/// Errors of the task service, safe to show clients.
+public struct TaskError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Code: String, Sendable { case invalidRequest = "invalid_request", notFound = "not_found", conflict }
+    public var code: Code
+    public var message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { message }
+}

@@ -1,0 +1,12 @@
+/// What the HTTP controllers and the CLI call: submit, read, list, wait for and cancel task runs.
+public protocol TaskService: Sendable {
+    /// Validates and stores the run and queues it. An idempotency key already used returns that run.
+    func submit(_ request: TaskRequest, idempotencyKey: String?) async throws -> TaskRun
+    func run(_ id: String) async throws -> TaskRun?
+    func list(status: RunStatus?, limit: Int, after cursor: String?) async throws -> [TaskRun]
+    /// Cancels a run that has not finished. Throws `TaskError` `.conflict` for a finished run, `.notFound` for none.
+    func cancel(_ id: String) async throws -> TaskRun
+    /// The run once finished, or as it is when `timeout` passes.
+    func wait(for id: String, timeout: Duration) async throws -> TaskRun?
+    func events(_ id: String, after: Int) async throws -> [RunEvent]
+}

@@ -1,0 +1,127 @@
+public import ConciergeCore
+import Foundation
+import HTTPTypes
+public import Hummingbird
+
+/// `/v1/tasks`: submit a task (optionally waiting for it), read, list, cancel, and follow its events (SSE).
+public struct TasksController: Sendable {
+    let tasks: any TaskService
+    let heartbeat: Duration
+    let pollInterval: Duration
+
+    public init(tasks: any TaskService, heartbeat: Duration = .seconds(15), pollInterval: Duration = .milliseconds(100)) {
+        self.tasks = tasks
+        self.heartbeat = heartbeat
+        self.pollInterval = pollInterval
+    }
+
+    public func register(on router: Router<AppRequestContext>) {
+        let group = router.group("/v1/tasks")
+        group.post { request, context in try await self.create(request, context: context) }
+        group.get { request, _ in try await self.list(request) }
+        group.get("/{id}") { _, context in try await self.show(context) }
+        group.post("/{id}/cancel") { _, context in try await self.cancel(context) }
+        group.get("/{id}/events") { request, context in try await self.events(request, context: context) }
+    }
+
+    struct CreateBody: Decodable {
+        var task: String?
+        var outputSchema: JSONValue?
+        var wait: Double?
+        var idempotencyKey: String?
+        var metadata: JSONValue?
+        var planner: String?
+
+        enum CodingKeys: String, CodingKey {
+            case task, wait, metadata, planner
+            case outputSchema = "output_schema"
+            case idempotencyKey = "idempotency_key"
+        }
+    }
+
+    func create(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let body = try await JSONBodyDecoder.decode(CreateBody.self, from: request, context: context)
+        guard let task = body.task else { throw APIError.badRequest("task is required.") }
+        let wait = body.wait ?? 0
+        guard wait.isFinite, (0...60).contains(wait) else { throw APIError.badRequest("wait must be a number of seconds from 0 to 60.") }
+        let planner = try body.planner.map { raw in
+            guard let choice = TaskRequest.PlannerChoice(rawValue: raw) else { throw APIError.badRequest("planner must be one of auto, llm, rules.") }
+            return choice
+        } ?? .auto
+        if let schema = body.outputSchema, schema.objectValue == nil { throw APIError.badRequest("output_schema must be a JSON Schema object.") }
+        let key = body.idempotencyKey ?? request.headers[HTTPField.Name("Idempotency-Key")!]
+        if let key, key.isEmpty || key.utf8.count > 200 { throw APIError.badRequest("idempotency_key must be 1 to 200 bytes.") }
+        let taskRequest = TaskRequest(task: task, outputSchema: body.outputSchema, planner: planner, metadata: body.metadata)
+        var run = try await Self.mapErrors { try await tasks.submit(taskRequest, idempotencyKey: key) }
+        if wait > 0, !run.status.isFinished {
+            run = try await tasks.wait(for: run.id, timeout: .milliseconds(Int64(wait * 1000))) ?? run
+        }
+        return Self.json(run, status: run.status.isFinished ? .ok : .accepted)
+    }
+
+    func list(_ request: Request) async throws -> Response {
+        let parameters = request.uri.queryParameters
+        let status = try parameters["status"].map { raw in
+            guard let status = RunStatus(rawValue: String(raw)) else {
+                throw APIError.badRequest("status must be one of \(RunStatus.allCases.map(\.rawValue).joined(separator: ", ")).")
+            }
+            return status
+        }
+        let limit = try parameters["limit"].map { raw -> Int in
+            guard let value = Int(raw), (1...200).contains(value) else { throw APIError.badRequest("limit must be an integer from 1 to 200.") }
+            return value
+        } ?? 20
+        let cursor = parameters["cursor"].map(String.init)
+        let runs = try await tasks.list(status: status, limit: limit + 1, after: cursor)
+        let page = Array(runs.prefix(limit))
+        return Self.json(TaskList(tasks: page, nextCursor: runs.count > limit ? page.last?.id : nil))
+    }
+
+    struct TaskList: Encodable {
+        let tasks: [TaskRun]
+        let nextCursor: String?
+        enum CodingKeys: String, CodingKey {
+            case tasks
+            case nextCursor = "next_cursor"
+        }
+    }
+
+    func show(_ context: AppRequestContext) async throws -> Response {
+        let id = try Self.id(context)
+        guard let run = try await tasks.run(id) else { throw APIError.notFound("Task \(id) does not exist.") }
+        return Self.json(run)
+    }
+
+    func cancel(_ context: AppRequestContext) async throws -> Response {
+        let id = try Self.id(context)
+        return Self.json(try await Self.mapErrors { try await tasks.cancel(id) })
+    }
+
+    static func id(_ context: AppRequestContext) throws -> String {
+        guard let id = context.parameters.get("id"), !id.isEmpty, id.utf8.count <= 64 else { throw APIError.badRequest("Task id is invalid.") }
+        return id
+    }
+
+    static func mapErrors<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as TaskError {
+            switch error.code {
+            case .notFound: throw APIError.notFound(error.message)
+            case .conflict: throw APIError(.conflict, code: "conflict", message: error.message)
+            case .invalidRequest: throw APIError.badRequest(error.message)
+            }
+        }
+    }
+
+    static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json; charset=utf-8"
+        headers[.cacheControl] = "no-store"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

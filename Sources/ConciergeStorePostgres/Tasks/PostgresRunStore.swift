@@ -1,0 +1,157 @@
+public import ConciergeCore
+public import Foundation
+import PostgresNIO
+
+/// Runs, journals and events in PostgreSQL (migration 4, `create_task_runs`).
+extension PostgresStore: RunStore {
+    static let runSchema = [
+        """
+        CREATE TABLE task_runs (
+            id TEXT PRIMARY KEY,
+            idempotency_key TEXT UNIQUE,
+            status TEXT NOT NULL,
+            job_id BIGINT,
+            event_seq BIGINT NOT NULL DEFAULT 0,
+            created_at TIMESTAMPTZ NOT NULL,
+            updated_at TIMESTAMPTZ NOT NULL,
+            document TEXT NOT NULL
+        )
+        """,
+        "CREATE INDEX task_runs_status ON task_runs (status, id)",
+        """
+        CREATE TABLE task_steps (
+            run_id TEXT NOT NULL REFERENCES task_runs (id) ON DELETE CASCADE,
+            step_id TEXT NOT NULL,
+            status TEXT NOT NULL,
+            document TEXT NOT NULL,
+            updated_at TIMESTAMPTZ NOT NULL,
+            PRIMARY KEY (run_id, step_id)
+        )
+        """,
+        """
+        CREATE TABLE task_events (
+            run_id TEXT NOT NULL REFERENCES task_runs (id) ON DELETE CASCADE,
+            sequence BIGINT NOT NULL,
+            type TEXT NOT NULL,
+            data TEXT NOT NULL,
+            created_at TIMESTAMPTZ NOT NULL,
+            PRIMARY KEY (run_id, sequence)
+        )
+        """,
+    ]
+
+    public func createRun(_ run: TaskRun, idempotencyKey: String?) async throws -> (run: TaskRun, created: Bool) {
+        let document = try RunCoding.encode(run)
+        let rows = try await client.query(
+            """
+            INSERT INTO task_runs (id, idempotency_key, status, created_at, updated_at, document)
+            VALUES (\(run.id), \(idempotencyKey), \(run.status.rawValue), \(run.createdAt), \(Date()), \(document))
+            ON CONFLICT (idempotency_key) DO NOTHING RETURNING id
+            """,
+            logger: logger
+        )
+        for try await _ in rows { return (run, true) }
+        guard let idempotencyKey else { throw TaskError(.conflict, "run \(run.id) already exists") }
+        for try await id in try await client.query("SELECT id FROM task_runs WHERE idempotency_key = \(idempotencyKey)", logger: logger).decode(String.self) {
+            if let existing = try await self.run(id) { return (existing, false) }
+        }
+        throw TaskError(.conflict, "idempotency key is in use")
+    }
+
+    public func saveRun(_ run: TaskRun) async throws {
+        try await client.query(
+            "UPDATE task_runs SET status = \(run.status.rawValue), document = \(try RunCoding.encode(run)), updated_at = \(Date()) WHERE id = \(run.id) AND status <> 'cancelled'",
+            logger: logger
+        )
+    }
+
+    public func setJob(_ runID: String, jobID: Int64) async throws {
+        try await client.query("UPDATE task_runs SET job_id = \(jobID) WHERE id = \(runID)", logger: logger)
+    }
+
+    public func jobID(of runID: String) async throws -> Int64? {
+        for try await id in try await client.query("SELECT job_id FROM task_runs WHERE id = \(runID)", logger: logger).decode(Int64?.self) {
+            return id
+        }
+        return nil
+    }
+
+    public func run(_ id: String) async throws -> TaskRun? {
+        var document: String?
+        for try await text in try await client.query("SELECT document FROM task_runs WHERE id = \(id)", logger: logger).decode(String.self) {
+            document = text
+        }
+        guard let document else { return nil }
+        var steps: [String] = []
+        for try await text in try await client.query("SELECT document FROM task_steps WHERE run_id = \(id)", logger: logger).decode(String.self) {
+            steps.append(text)
+        }
+        return try RunDocuments.assemble(document, steps: steps)
+    }
+
+    public func listRuns(status: RunStatus?, limit: Int, after cursor: String?) async throws -> [TaskRun] {
+        let rows = try await client.query(
+            """
+            SELECT document FROM task_runs WHERE (\(status?.rawValue)::TEXT IS NULL OR status = \(status?.rawValue))
+            AND (\(cursor)::TEXT IS NULL OR id < \(cursor)) ORDER BY id DESC LIMIT \(limit)
+            """,
+            logger: logger
+        )
+        var runs: [TaskRun] = []
+        for try await text in rows.decode(String.self) { runs.append(try RunCoding.decode(TaskRun.self, text)) }
+        return runs
+    }
+
+    public func journaledCalls(runID: String) async throws -> [String: ToolCallRecord] {
+        var calls: [String: ToolCallRecord] = [:]
+        let rows = try await client.query("SELECT step_id, document FROM task_steps WHERE run_id = \(runID)", logger: logger)
+        for try await (step, text) in rows.decode((String, String).self) { calls[step] = try RunCoding.decode(ToolCallRecord.self, text) }
+        return calls
+    }
+
+    public func recordCall(runID: String, _ call: ToolCallRecord) async throws {
+        try await client.query(
+            """
+            INSERT INTO task_steps (run_id, step_id, status, document, updated_at)
+            VALUES (\(runID), \(call.stepID), \(call.status.rawValue), \(try RunCoding.encode(call)), \(Date()))
+            ON CONFLICT (run_id, step_id) DO UPDATE SET status = excluded.status, document = excluded.document, updated_at = excluded.updated_at
+            """,
+            logger: logger
+        )
+    }
+
+    @discardableResult
+    public func appendEvent(runID: String, type: String, data: JSONValue) async throws -> RunEvent {
+        // The counter row lock orders concurrent appends of one run.
+        let rows = try await client.query(
+            """
+            WITH next AS (UPDATE task_runs SET event_seq = event_seq + 1 WHERE id = \(runID) RETURNING event_seq)
+            INSERT INTO task_events (run_id, sequence, type, data, created_at)
+            SELECT \(runID), event_seq, \(type), \(data.jsonText), \(Date()) FROM next RETURNING sequence
+            """,
+            logger: logger
+        )
+        for try await sequence in rows.decode(Int64.self) { return RunEvent(sequence: Int(sequence), type: type, data: data) }
+        throw TaskError(.notFound, "run \(runID) does not exist")
+    }
+
+    public func events(runID: String, after: Int) async throws -> [RunEvent] {
+        let rows = try await client.query(
+            "SELECT sequence, type, data FROM task_events WHERE run_id = \(runID) AND sequence > \(after) ORDER BY sequence", logger: logger
+        )
+        var events: [RunEvent] = []
+        for try await (sequence, type, data) in rows.decode((Int64, String, String).self) {
+            events.append(RunEvent(sequence: Int(sequence), type: type, data: JSONValue(jsonText: data) ?? .null))
+        }
+        return events
+    }
+
+    public func deleteFinishedRuns(before cutoff: Date) async throws -> Int {
+        var count = 0
+        let rows = try await client.query(
+            "DELETE FROM task_runs WHERE status IN ('succeeded', 'failed', 'cancelled') AND created_at < \(cutoff) RETURNING id", logger: logger
+        )
+        for try await _ in rows { count += 1 }
+        return count
+    }
+}

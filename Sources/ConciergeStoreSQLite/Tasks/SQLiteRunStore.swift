@@ -1,0 +1,152 @@
+public import ConciergeCore
+public import Foundation
+import GRDB
+
+/// Runs, journals and events in the SQLite file (migration 4, `create_task_runs`).
+extension SQLiteStore: RunStore {
+    static let runSchema = [
+        """
+        CREATE TABLE task_runs (
+            id TEXT PRIMARY KEY,
+            idempotency_key TEXT UNIQUE,
+            status TEXT NOT NULL,
+            job_id INTEGER,
+            created_at REAL NOT NULL,
+            updated_at REAL NOT NULL,
+            document TEXT NOT NULL
+        )
+        """,
+        "CREATE INDEX task_runs_status ON task_runs (status, id)",
+        """
+        CREATE TABLE task_steps (
+            run_id TEXT NOT NULL REFERENCES task_runs (id) ON DELETE CASCADE,
+            step_id TEXT NOT NULL,
+            status TEXT NOT NULL,
+            document TEXT NOT NULL,
+            updated_at REAL NOT NULL,
+            PRIMARY KEY (run_id, step_id)
+        )
+        """,
+        """
+        CREATE TABLE task_events (
+            run_id TEXT NOT NULL REFERENCES task_runs (id) ON DELETE CASCADE,
+            sequence INTEGER NOT NULL,
+            type TEXT NOT NULL,
+            data TEXT NOT NULL,
+            created_at REAL NOT NULL,
+            PRIMARY KEY (run_id, sequence)
+        )
+        """,
+    ]
+
+    public func createRun(_ run: TaskRun, idempotencyKey: String?) async throws -> (run: TaskRun, created: Bool) {
+        let document = try RunCoding.encode(run)
+        let existing: String? = try await pool.write { db in
+            if let idempotencyKey, let found = try String.fetchOne(db, sql: "SELECT document FROM task_runs WHERE idempotency_key = ?", arguments: [idempotencyKey]) {
+                return found
+            }
+            try db.execute(
+                sql: "INSERT INTO task_runs (id, idempotency_key, status, created_at, updated_at, document) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [run.id, idempotencyKey, run.status.rawValue, run.createdAt.timeIntervalSince1970, Date().timeIntervalSince1970, document]
+            )
+            return nil
+        }
+        guard let existing else { return (run, true) }
+        let found = try RunCoding.decode(TaskRun.self, existing)
+        return (try await self.run(found.id) ?? found, false)
+    }
+
+    public func saveRun(_ run: TaskRun) async throws {
+        let document = try RunCoding.encode(run)
+        try await pool.write { db in
+            try db.execute(
+                sql: "UPDATE task_runs SET status = ?, document = ?, updated_at = ? WHERE id = ? AND status <> 'cancelled'",
+                arguments: [run.status.rawValue, document, Date().timeIntervalSince1970, run.id]
+            )
+        }
+    }
+
+    public func setJob(_ runID: String, jobID: Int64) async throws {
+        try await pool.write { db in try db.execute(sql: "UPDATE task_runs SET job_id = ? WHERE id = ?", arguments: [jobID, runID]) }
+    }
+
+    public func jobID(of runID: String) async throws -> Int64? {
+        try await pool.read { db in try Int64?.fetchOne(db, sql: "SELECT job_id FROM task_runs WHERE id = ?", arguments: [runID]) ?? nil }
+    }
+
+    public func run(_ id: String) async throws -> TaskRun? {
+        let rows: (String, [String])? = try await pool.read { db in
+            guard let document = try String.fetchOne(db, sql: "SELECT document FROM task_runs WHERE id = ?", arguments: [id]) else { return nil }
+            let steps = try String.fetchAll(db, sql: "SELECT document FROM task_steps WHERE run_id = ?", arguments: [id])
+            return (document, steps)
+        }
+        guard let rows else { return nil }
+        return try RunDocuments.assemble(rows.0, steps: rows.1)
+    }
+
+    public func listRuns(status: RunStatus?, limit: Int, after cursor: String?) async throws -> [TaskRun] {
+        let documents = try await pool.read { db in
+            try String.fetchAll(
+                db,
+                sql: """
+                    SELECT document FROM task_runs WHERE (? IS NULL OR status = ?) AND (? IS NULL OR id < ?)
+                    ORDER BY id DESC LIMIT ?
+                    """,
+                arguments: [status?.rawValue, status?.rawValue, cursor, cursor, limit]
+            )
+        }
+        return try documents.map { try RunCoding.decode(TaskRun.self, $0) }
+    }
+
+    public func journaledCalls(runID: String) async throws -> [String: ToolCallRecord] {
+        let documents = try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT step_id, document FROM task_steps WHERE run_id = ?", arguments: [runID])
+                .map { ($0["step_id"] as String, $0["document"] as String) }
+        }
+        return try Dictionary(documents.map { ($0.0, try RunCoding.decode(ToolCallRecord.self, $0.1)) }, uniquingKeysWith: { _, last in last })
+    }
+
+    public func recordCall(runID: String, _ call: ToolCallRecord) async throws {
+        let document = try RunCoding.encode(call)
+        try await pool.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO task_steps (run_id, step_id, status, document, updated_at) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT (run_id, step_id) DO UPDATE SET status = excluded.status, document = excluded.document, updated_at = excluded.updated_at
+                    """,
+                arguments: [runID, call.stepID, call.status.rawValue, document, Date().timeIntervalSince1970]
+            )
+        }
+    }
+
+    @discardableResult
+    public func appendEvent(runID: String, type: String, data: JSONValue) async throws -> RunEvent {
+        let text = data.jsonText
+        let sequence = try await pool.write { db in
+            let next = (try Int.fetchOne(db, sql: "SELECT MAX(sequence) FROM task_events WHERE run_id = ?", arguments: [runID]) ?? 0) + 1
+            try db.execute(
+                sql: "INSERT INTO task_events (run_id, sequence, type, data, created_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [runID, next, type, text, Date().timeIntervalSince1970]
+            )
+            return next
+        }
+        return RunEvent(sequence: sequence, type: type, data: data)
+    }
+
+    public func events(runID: String, after: Int) async throws -> [RunEvent] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT sequence, type, data FROM task_events WHERE run_id = ? AND sequence > ? ORDER BY sequence", arguments: [runID, after])
+                .map { RunEvent(sequence: $0["sequence"], type: $0["type"], data: JSONValue(jsonText: $0["data"]) ?? .null) }
+        }
+    }
+
+    public func deleteFinishedRuns(before cutoff: Date) async throws -> Int {
+        try await pool.write { db in
+            let filter = "status IN ('succeeded', 'failed', 'cancelled') AND created_at < ?"
+            try db.execute(sql: "DELETE FROM task_events WHERE run_id IN (SELECT id FROM task_runs WHERE \(filter))", arguments: [cutoff.timeIntervalSince1970])
+            try db.execute(sql: "DELETE FROM task_steps WHERE run_id IN (SELECT id FROM task_runs WHERE \(filter))", arguments: [cutoff.timeIntervalSince1970])
+            try db.execute(sql: "DELETE FROM task_runs WHERE \(filter)", arguments: [cutoff.timeIntervalSince1970])
+            return db.changesCount
+        }
+    }
+}

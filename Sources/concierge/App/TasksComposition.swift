@@ -1,0 +1,62 @@
+import AsyncHTTPClient
+import ConciergeAgents
+import ConciergeCore
+import ConciergeJobs
+import ConciergeTools
+import Logging
+import Metrics
+import NIOCore
+
+/// Builds the tasks subsystem: the tools, the agent runner over the model router, and the durable task service
+/// whose handler runs on the `tasks` queue.
+enum TasksComposition {
+    static func tools(_ configuration: AppConfiguration, httpClient: HTTPClient) -> ToolRegistry {
+        ToolRegistry.standard(
+            httpClient: httpClient, fetchClient: fetchClient, weatherGeocodingURL: configuration.toolsWeatherGeocodingURL,
+            weatherForecastURL: configuration.toolsWeatherForecastURL, fetchPolicy: AddressPolicy(allowlist: configuration.toolsFetchAllowlist),
+            fetchMaxBytes: configuration.toolsFetchMaxBytes, gitHubURL: configuration.toolsGitHubURL, gitHubToken: configuration.toolsGitHubToken
+        )
+    }
+
+    /// `http_fetch`'s client: never follows redirects by itself. Process-wide, like `HTTPClient.shared`, and only
+    /// built here in the composition root.
+    static let fetchClient: HTTPClient = {
+        var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(5), read: .seconds(15)))
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
+
+    static func runStore(for store: any Store) throws -> any RunStore {
+        guard let runs = store as? any RunStore else { throw StoreError.invalidConfiguration("this store cannot keep task runs") }
+        return runs
+    }
+
+    static func runner(
+        _ configuration: AppConfiguration, model: (any ChatModel)?, httpClient: HTTPClient, metrics: any MetricsFactory, logger: Logger
+    ) -> AgentRunner {
+        let tools = tools(configuration, httpClient: httpClient)
+        return AgentRunner(
+            model: model, tools: tools.all, unitNames: UnitConvertTool.unitNames,
+            settings: .init(
+                maxSteps: configuration.tasksMaxSteps,
+                executor: .init(maxConcurrency: configuration.tasksStepConcurrency, maxAttempts: configuration.tasksToolAttempts)
+            ),
+            metrics: AgentMetrics(factory: metrics), logger: logger
+        )
+    }
+
+    static func service(
+        _ configuration: AppConfiguration, runs: any RunStore, jobs: any JobStore, model: (any ChatModel)?, httpClient: HTTPClient,
+        metrics: any MetricsFactory, logger: Logger
+    ) -> DurableTaskService {
+        DurableTaskService(
+            runs: runs, jobs: jobs, runner: runner(configuration, model: model, httpClient: httpClient, metrics: metrics, logger: logger),
+            maxTaskCharacters: configuration.tasksMaxCharacters, logger: logger
+        )
+    }
+
+    /// Registers the `tasks` queue's handler.
+    static func register(_ service: DurableTaskService, on registry: inout JobHandlerRegistry) {
+        registry.register(DurableTaskService.queue) { job, _ in try await service.execute(payload: job.payload) }
+    }
+}

@@ -1,0 +1,88 @@
+import ConciergeCore
+import ConciergeStorePostgres
+import ConciergeStoreSQLite
+import ConciergeTestSupport
+import Foundation
+import Logging
+import Testing
+
+/// The same run-store contract on both stores.
+@Suite struct RunStoreContractTests {
+    static let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+
+    static func contract(_ store: some RunStore) async throws {
+        // Given two runs, one with an idempotency key
+        var first = TaskRun(id: TaskID.make(now: Date(timeIntervalSince1970: 1_000)), request: TaskRequest(task: "what is 2 + 2"), createdAt: Date())
+        let second = TaskRun(id: TaskID.make(now: Date(timeIntervalSince1970: 2_000)), request: TaskRequest(task: "time in Tokyo", planner: .rules), createdAt: Date())
+        #expect(try await store.createRun(first, idempotencyKey: "key-1").created)
+        #expect(try await store.createRun(second, idempotencyKey: nil).created)
+        // Then the same key returns the first run
+        let repeated = try await store.createRun(TaskRun(id: TaskID.make(), request: TaskRequest(task: "x"), createdAt: Date()), idempotencyKey: "key-1")
+        #expect(!repeated.created && repeated.run.id == first.id)
+
+        // When the run is planned and its journal written
+        first.status = .running
+        first.plan = Plan(steps: [PlanStep(id: "b", tool: "clock", arguments: [:], purpose: "t"), PlanStep(id: "a", tool: "calculator", arguments: ["expression": "2+2"], purpose: "p")], planner: "rules")
+        try await store.saveRun(first)
+        let call = ToolCallRecord(stepID: "a", tool: "calculator", arguments: ["expression": "2+2"], status: .succeeded,
+                                  output: ToolOutput(text: "4", data: ["value": "4"]), attempts: 1, durationMs: 3, idempotencyKey: "\(first.id):a")
+        try await store.recordCall(runID: first.id, call)
+        try await store.recordCall(runID: first.id, ToolCallRecord(stepID: "b", tool: "clock", arguments: [:], status: .pending, idempotencyKey: "k"))
+        try await store.recordCall(runID: first.id, ToolCallRecord(stepID: "b", tool: "clock", arguments: [:], status: .failed, error: "x", idempotencyKey: "k"))
+        // Then the run reads back with its steps in plan order
+        let loaded = try #require(try await store.run(first.id))
+        #expect(loaded.status == .running && loaded.plan == first.plan)
+        #expect(loaded.steps.map(\.stepID) == ["b", "a"] && loaded.steps[1] == call && loaded.steps[0].status == .failed)
+        #expect(try await store.journaledCalls(runID: first.id)["a"] == call)
+
+        // Events get increasing sequence numbers and replay after a given one
+        for index in 1...3 { try await store.appendEvent(runID: first.id, type: "status", data: ["n": .number(Double(index))]) }
+        #expect(try await store.events(runID: first.id, after: 1).map(\.sequence) == [2, 3])
+        #expect(try await store.events(runID: first.id, after: 0).last?.data == ["n": 3])
+
+        // Listing is newest first with a cursor and a status filter
+        #expect(try await store.listRuns(status: nil, limit: 1, after: nil).map(\.id) == [second.id])
+        #expect(try await store.listRuns(status: nil, limit: 5, after: second.id).map(\.id) == [first.id])
+        #expect(try await store.listRuns(status: .running, limit: 5, after: nil).map(\.id) == [first.id])
+
+        // A cancelled run stays cancelled when its worker saves later
+        var cancelled = second
+        cancelled.status = .cancelled
+        try await store.saveRun(cancelled)
+        var late = second
+        late.status = .running
+        try await store.saveRun(late)
+        #expect(try await store.run(second.id)?.status == .cancelled)
+        try await store.setJob(second.id, jobID: 42)
+        #expect(try await store.jobID(of: second.id) == 42)
+
+        // Retention deletes finished runs only
+        #expect(try await store.deleteFinishedRuns(before: Date().addingTimeInterval(60)) == 1)
+        let gone = try await store.run(second.id)
+        let kept = try await store.run(first.id)
+        #expect(gone == nil && kept != nil)
+    }
+
+    @Test func sqlite() async throws {
+        try await TemporaryDirectory.with { directory in
+            let store = try SQLiteStore(path: directory + "/c.sqlite", logger: Self.logger)
+            let report = try await store.migrate()
+            #expect(report.applied.contains(AppliedMigration(version: 4, name: "create_task_runs")))
+            try await Self.contract(store)
+            try await store.close()
+        }
+    }
+
+    @Test func postgres() async throws {
+        try await TestPostgres.withFreshDatabase { url in
+            let store = PostgresStore(url: try PostgresURL(url), poolSize: 4, logger: Self.logger)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await store.run() }
+                let report = try await store.migrate()
+                #expect(report.applied.contains(AppliedMigration(version: 4, name: "create_task_runs")))
+                try await Self.contract(store)
+                group.cancelAll()
+            }
+        }
+    }
+}
