@@ -41,8 +41,8 @@ public struct DurableTaskService: TaskService {
 
     public func run(_ id: String) async throws -> TaskRun? { try await runs.run(id) }
 
-    public func list(status: RunStatus?, limit: Int, after cursor: String?) async throws -> [TaskRun] {
-        try await runs.listRuns(status: status, limit: limit, after: cursor)
+    public func list(status: RunStatus?, owner: String?, limit: Int, after cursor: String?) async throws -> [TaskRun] {
+        try await runs.listRuns(status: status, owner: owner, limit: limit, after: cursor)
     }
 
     public func cancel(_ id: String) async throws -> TaskRun {

@@ -19,7 +19,8 @@ public protocol RunStore: Sendable {
     func run(_ id: String) async throws -> TaskRun?
 
     /// Newest first; `cursor` is the last id of the previous page.
-    func listRuns(status: RunStatus?, limit: Int, after cursor: String?) async throws -> [TaskRun]
+    /// Newest first; `owner` limits the list to one submitter's runs.
+    func listRuns(status: RunStatus?, owner: String?, limit: Int, after cursor: String?) async throws -> [TaskRun]
 
     func journaledCalls(runID: String) async throws -> [String: ToolCallRecord]
     func recordCall(runID: String, _ call: ToolCallRecord) async throws

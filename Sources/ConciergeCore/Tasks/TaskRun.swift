@@ -68,16 +68,21 @@ public struct TaskRequest: Sendable, Hashable, Codable {
     public var outputSchema: JSONValue?
     public var planner: PlannerChoice
     public var metadata: JSONValue?
+    /// Who submitted the run (the caller's principal id); nil for in-process runs (`concierge ask`).
+    public var owner: String?
 
-    public init(task: String, outputSchema: JSONValue? = nil, planner: PlannerChoice = .auto, metadata: JSONValue? = nil) {
+    public init(
+        task: String, outputSchema: JSONValue? = nil, planner: PlannerChoice = .auto, metadata: JSONValue? = nil, owner: String? = nil
+    ) {
         self.task = task
         self.outputSchema = outputSchema
         self.planner = planner
         self.metadata = metadata
+        self.owner = owner
     }
 
     enum CodingKeys: String, CodingKey {
-        case task, planner, metadata
+        case task, planner, metadata, owner
         case outputSchema = "output_schema"
     }
 }

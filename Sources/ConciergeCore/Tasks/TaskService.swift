@@ -3,7 +3,7 @@ public protocol TaskService: Sendable {
     /// Validates and stores the run and queues it. An idempotency key already used returns that run.
     func submit(_ request: TaskRequest, idempotencyKey: String?) async throws -> TaskRun
     func run(_ id: String) async throws -> TaskRun?
-    func list(status: RunStatus?, limit: Int, after cursor: String?) async throws -> [TaskRun]
+    func list(status: RunStatus?, owner: String?, limit: Int, after cursor: String?) async throws -> [TaskRun]
     /// Cancels a run that has not finished. Throws `TaskError` `.conflict` for a finished run, `.notFound` for none.
     func cancel(_ id: String) async throws -> TaskRun
     /// The run once finished, or as it is when `timeout` passes.

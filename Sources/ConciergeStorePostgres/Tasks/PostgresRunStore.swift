@@ -9,6 +9,7 @@ extension PostgresStore: RunStore {
         CREATE TABLE task_runs (
             id TEXT PRIMARY KEY,
             idempotency_key TEXT UNIQUE,
+            owner TEXT,
             status TEXT NOT NULL,
             job_id BIGINT,
             event_seq BIGINT NOT NULL DEFAULT 0,
@@ -18,6 +19,7 @@ extension PostgresStore: RunStore {
         )
         """,
         "CREATE INDEX task_runs_status ON task_runs (status, id)",
+        "CREATE INDEX task_runs_owner ON task_runs (owner, id)",
         """
         CREATE TABLE task_steps (
             run_id TEXT NOT NULL REFERENCES task_runs (id) ON DELETE CASCADE,
@@ -44,8 +46,8 @@ extension PostgresStore: RunStore {
         let document = try RunCoding.encode(run)
         let rows = try await client.query(
             """
-            INSERT INTO task_runs (id, idempotency_key, status, created_at, updated_at, document)
-            VALUES (\(run.id), \(idempotencyKey), \(run.status.rawValue), \(run.createdAt), \(Date()), \(document))
+            INSERT INTO task_runs (id, idempotency_key, owner, status, created_at, updated_at, document)
+            VALUES (\(run.id), \(idempotencyKey), \(run.request.owner), \(run.status.rawValue), \(run.createdAt), \(Date()), \(document))
             ON CONFLICT (idempotency_key) DO NOTHING RETURNING id
             """,
             logger: logger
@@ -89,10 +91,11 @@ extension PostgresStore: RunStore {
         return try RunDocuments.assemble(document, steps: steps)
     }
 
-    public func listRuns(status: RunStatus?, limit: Int, after cursor: String?) async throws -> [TaskRun] {
+    public func listRuns(status: RunStatus?, owner: String?, limit: Int, after cursor: String?) async throws -> [TaskRun] {
         let rows = try await client.query(
             """
             SELECT document FROM task_runs WHERE (\(status?.rawValue)::TEXT IS NULL OR status = \(status?.rawValue))
+            AND (\(owner)::TEXT IS NULL OR owner = \(owner))
             AND (\(cursor)::TEXT IS NULL OR id < \(cursor)) ORDER BY id DESC LIMIT \(limit)
             """,
             logger: logger

@@ -9,6 +9,7 @@ extension SQLiteStore: RunStore {
         CREATE TABLE task_runs (
             id TEXT PRIMARY KEY,
             idempotency_key TEXT UNIQUE,
+            owner TEXT,
             status TEXT NOT NULL,
             job_id INTEGER,
             created_at REAL NOT NULL,
@@ -17,6 +18,7 @@ extension SQLiteStore: RunStore {
         )
         """,
         "CREATE INDEX task_runs_status ON task_runs (status, id)",
+        "CREATE INDEX task_runs_owner ON task_runs (owner, id)",
         """
         CREATE TABLE task_steps (
             run_id TEXT NOT NULL REFERENCES task_runs (id) ON DELETE CASCADE,
@@ -46,8 +48,8 @@ extension SQLiteStore: RunStore {
                 return found
             }
             try db.execute(
-                sql: "INSERT INTO task_runs (id, idempotency_key, status, created_at, updated_at, document) VALUES (?, ?, ?, ?, ?, ?)",
-                arguments: [run.id, idempotencyKey, run.status.rawValue, run.createdAt.timeIntervalSince1970, Date().timeIntervalSince1970, document]
+                sql: "INSERT INTO task_runs (id, idempotency_key, owner, status, created_at, updated_at, document) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                arguments: [run.id, idempotencyKey, run.request.owner, run.status.rawValue, run.createdAt.timeIntervalSince1970, Date().timeIntervalSince1970, document]
             )
             return nil
         }
@@ -84,15 +86,15 @@ extension SQLiteStore: RunStore {
         return try RunDocuments.assemble(rows.0, steps: rows.1)
     }
 
-    public func listRuns(status: RunStatus?, limit: Int, after cursor: String?) async throws -> [TaskRun] {
+    public func listRuns(status: RunStatus?, owner: String?, limit: Int, after cursor: String?) async throws -> [TaskRun] {
         let documents = try await pool.read { db in
             try String.fetchAll(
                 db,
                 sql: """
-                    SELECT document FROM task_runs WHERE (? IS NULL OR status = ?) AND (? IS NULL OR id < ?)
+                    SELECT document FROM task_runs WHERE (? IS NULL OR status = ?) AND (? IS NULL OR owner = ?) AND (? IS NULL OR id < ?)
                     ORDER BY id DESC LIMIT ?
                     """,
-                arguments: [status?.rawValue, status?.rawValue, cursor, cursor, limit]
+                arguments: [status?.rawValue, status?.rawValue, owner, owner, cursor, cursor, limit]
             )
         }
         return try documents.map { try RunCoding.decode(TaskRun.self, $0) }

@@ -41,9 +41,9 @@ import Testing
         #expect(try await store.events(runID: first.id, after: 0).last?.data == ["n": 3])
 
         // Listing is newest first with a cursor and a status filter
-        #expect(try await store.listRuns(status: nil, limit: 1, after: nil).map(\.id) == [second.id])
-        #expect(try await store.listRuns(status: nil, limit: 5, after: second.id).map(\.id) == [first.id])
-        #expect(try await store.listRuns(status: .running, limit: 5, after: nil).map(\.id) == [first.id])
+        #expect(try await store.listRuns(status: nil, owner: nil, limit: 1, after: nil).map(\.id) == [second.id])
+        #expect(try await store.listRuns(status: nil, owner: nil, limit: 5, after: second.id).map(\.id) == [first.id])
+        #expect(try await store.listRuns(status: .running, owner: nil, limit: 5, after: nil).map(\.id) == [first.id])
 
         // A cancelled run stays cancelled when its worker saves later
         var cancelled = second

@@ -16,7 +16,7 @@ import Testing
         let run = TaskRun(id: "task_1", request: TaskRequest(task: "x"), status: .running, createdAt: Date())
         func submit(_ request: TaskRequest, idempotencyKey: String?) async throws -> TaskRun { run }
         func run(_ id: String) async throws -> TaskRun? { id == run.id ? run : nil }
-        func list(status: RunStatus?, limit: Int, after cursor: String?) async throws -> [TaskRun] { [] }
+        func list(status: RunStatus?, owner: String?, limit: Int, after cursor: String?) async throws -> [TaskRun] { [] }
         func cancel(_ id: String) async throws -> TaskRun { run }
         func wait(for id: String, timeout: Duration) async throws -> TaskRun? { run }
         func events(_ id: String, after: Int) async throws -> [RunEvent] {

@@ -8,7 +8,7 @@ extension TasksController {
     /// until its `done` event, with a comment line every `heartbeat` so proxies keep the connection open.
     func events(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try Self.id(context)
-        guard try await tasks.run(id) != nil else { throw APIError.notFound("Task \(id) does not exist.") }
+        _ = try await TaskAccess.readable(id, tasks: tasks, context: context)
         let raw = request.headers[HTTPField.Name("Last-Event-ID")!] ?? request.uri.queryParameters["after"].map(String.init)
         let start = try raw.map { text -> Int in
             guard let value = Int(text), value >= 0 else { throw APIError.badRequest("Last-Event-ID must be an event id.") }

@@ -18,7 +18,7 @@ public struct TasksController: Sendable {
     public func register(on router: Router<AppRequestContext>) {
         let group = router.group("/v1/tasks")
         group.post { request, context in try await self.create(request, context: context) }
-        group.get { request, _ in try await self.list(request) }
+        group.get { request, context in try await self.list(request, context: context) }
         group.get("/{id}") { _, context in try await self.show(context) }
         group.post("/{id}/cancel") { _, context in try await self.cancel(context) }
         group.get("/{id}/events") { request, context in try await self.events(request, context: context) }
@@ -51,15 +51,18 @@ public struct TasksController: Sendable {
         if let schema = body.outputSchema, schema.objectValue == nil { throw APIError.badRequest("output_schema must be a JSON Schema object.") }
         let key = body.idempotencyKey ?? request.headers[HTTPField.Name("Idempotency-Key")!]
         if let key, key.isEmpty || key.utf8.count > 200 { throw APIError.badRequest("idempotency_key must be 1 to 200 bytes.") }
-        let taskRequest = TaskRequest(task: task, outputSchema: body.outputSchema, planner: planner, metadata: body.metadata)
-        var run = try await Self.mapErrors { try await tasks.submit(taskRequest, idempotencyKey: key) }
+        let owner = context.principal?.id
+        let taskRequest = TaskRequest(task: task, outputSchema: body.outputSchema, planner: planner, metadata: body.metadata, owner: owner)
+        // Idempotency keys are scoped to their caller: another caller's key never returns their run.
+        let scopedKey = key.map { "\(owner ?? "-"):\($0)" }
+        var run = try await Self.mapErrors { try await tasks.submit(taskRequest, idempotencyKey: scopedKey) }
         if wait > 0, !run.status.isFinished {
             run = try await tasks.wait(for: run.id, timeout: .milliseconds(Int64(wait * 1000))) ?? run
         }
         return Self.json(run, status: run.status.isFinished ? .ok : .accepted)
     }
 
-    func list(_ request: Request) async throws -> Response {
+    func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         let parameters = request.uri.queryParameters
         let status = try parameters["status"].map { raw in
             guard let status = RunStatus(rawValue: String(raw)) else {
@@ -72,7 +75,8 @@ public struct TasksController: Sendable {
             return value
         } ?? 20
         let cursor = parameters["cursor"].map(String.init)
-        let runs = try await tasks.list(status: status, limit: limit + 1, after: cursor)
+        let owner = TaskAccess.canReadAll(context) ? nil : context.principal?.id
+        let runs = try await tasks.list(status: status, owner: owner, limit: limit + 1, after: cursor)
         let page = Array(runs.prefix(limit))
         return Self.json(TaskList(tasks: page, nextCursor: runs.count > limit ? page.last?.id : nil))
     }
@@ -88,12 +92,13 @@ public struct TasksController: Sendable {
 
     func show(_ context: AppRequestContext) async throws -> Response {
         let id = try Self.id(context)
-        guard let run = try await tasks.run(id) else { throw APIError.notFound("Task \(id) does not exist.") }
-        return Self.json(run)
+        return Self.json(try await TaskAccess.readable(id, tasks: tasks, context: context))
     }
 
     func cancel(_ context: AppRequestContext) async throws -> Response {
         let id = try Self.id(context)
+        let run = try await TaskAccess.readable(id, tasks: tasks, context: context)
+        try TaskAccess.requireActor(on: run, context: context)
         return Self.json(try await Self.mapErrors { try await tasks.cancel(id) })
     }
 
