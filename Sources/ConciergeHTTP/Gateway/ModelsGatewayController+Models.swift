@@ -70,10 +70,22 @@ extension ModelsGatewayController {
         guard catalog.modelListings.contains(where: { $0.id == body.model }) else {
             throw LLMError(.unknownModel, "The model '\(body.model)' does not exist.")
         }
-        let response = try await embeddings.embed(
-            EmbeddingRequest(model: body.model, inputs: inputs, dimensions: body.dimensions, user: body.user,
-                             attribution: CallAttribution(requestID: context.requestID, operation: "embeddings"))
-        )
+        // Embeddings spend money too: the same worst-case reservation as a chat call whose prompt is the inputs and
+        // which writes nothing back, and the ledger row carries the caller so its real cost counts against the budget.
+        let callerID = context.principal?.id
+        let worstCase = ChatRequest(model: body.model, messages: inputs.map { .user($0) }, maxTokens: 0)
+        let reservation = try await budget?.admit(worstCase, callerID: callerID ?? "local", limits: context.principal?.limits ?? KeyLimits())
+        let response: EmbeddingResponse
+        do {
+            response = try await embeddings.embed(
+                EmbeddingRequest(model: body.model, inputs: inputs, dimensions: body.dimensions, user: body.user,
+                                 attribution: CallAttribution(requestID: context.requestID, callerID: callerID, operation: "embeddings"))
+            )
+        } catch {
+            await budget?.settle(reservation)
+            throw error
+        }
+        await budget?.settle(reservation)
         let prompt = response.usage?.promptTokens ?? 0
         return Self.json(EmbeddingsAnswer(
             data: response.vectors.enumerated().map { .init(index: $0.offset, embedding: $0.element) },

@@ -92,3 +92,27 @@ extension BudgetRoutesTests {
 struct NoEmbeddings: EmbeddingModel {
     func embed(_ request: EmbeddingRequest) async throws -> EmbeddingResponse { throw LLMError(.request, "unused") }
 }
+
+extension BudgetRoutesTests {
+    @Test func embeddingsAreAdmittedAgainstTheBudgetToo() async throws {
+        try await TemporaryDirectory.with { directory in
+            let store = try SQLiteStore(dataDirectory: directory, logger: BudgetTests.logger)
+            _ = try await store.migrate()
+            let router = try BudgetTests.router(ledger: store)
+            // One micro-USD a day cannot cover even the shortest input at the deployment's input price.
+            let poor = try await KeyIssuer(keys: store).create(name: "p", role: .user, limits: KeyLimits(budgetPerDay: MicroUSD(1)), expiresAt: nil)
+            let dependencies = HTTPDependencies(maxBodyBytes: 1 << 16, healthChecks: [], registry: PrometheusCollectorRegistry(), access: AccessControl(keys: store))
+            let gateway = ModelsGatewayController(chat: router, embeddings: NoEmbeddings(), catalog: router, budget: BudgetGuard(store: store, estimator: router))
+            let app = Application(router: buildRouter(dependencies) { routes in gateway.register(on: routes) })
+            let headers: HTTPFields = [.authorization: "Bearer \(poor.secret)", .contentType: "application/json"]
+            try await app.test(.router) { client in
+                let body = ByteBuffer(string: #"{"model":"default","input":["Hi","there"]}"#)
+                try await client.execute(uri: "/v1/embeddings", method: .post, headers: headers, body: body) { response in
+                    #expect(response.status == .tooManyRequests)
+                    #expect((Self.json(response)["error"] as? [String: Any])?["code"] as? String == "budget_exceeded")
+                }
+            }
+            try await store.close()
+        }
+    }
+}
