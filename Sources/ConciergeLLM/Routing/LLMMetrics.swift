@@ -1,6 +1,5 @@
 public import CoreMetrics
 import ConciergeCore
-import Synchronization
 
 /// The model layer's metrics, handles cached per label set.
 public final class LLMMetrics: Sendable {
@@ -13,14 +12,16 @@ public final class LLMMetrics: Sendable {
     public static let circuitOpen = "concierge_llm_circuit_open"
     public static let cacheLookups = "concierge_llm_cache_lookups_total"
 
-    private let factory: any MetricsFactory
-    private let counters = Mutex<[String: Counter]>([:])
-    private let floatCounters = Mutex<[String: FloatingPointCounter]>([:])
-    private let timers = Mutex<[String: Timer]>([:])
-    private let gauges = Mutex<[String: Gauge]>([:])
+    private let counters: MetricHandleCache<Counter>
+    private let floatCounters: MetricHandleCache<FloatingPointCounter>
+    private let timers: MetricHandleCache<Timer>
+    private let gauges: MetricHandleCache<Gauge>
 
     public init(factory: any MetricsFactory) {
-        self.factory = factory
+        counters = MetricHandleCache { Counter(label: $0, dimensions: $1, factory: factory) }
+        floatCounters = MetricHandleCache { FloatingPointCounter(label: $0, dimensions: $1, factory: factory) }
+        timers = MetricHandleCache { Timer(label: $0, dimensions: $1, factory: factory) }
+        gauges = MetricHandleCache { Gauge(label: $0, dimensions: $1, factory: factory) }
     }
 
     func attempt(deployment: String, model: String, outcome: UsageOutcome, duration: Duration, timeToFirstToken: Duration?) {
@@ -51,49 +52,15 @@ public final class LLMMetrics: Sendable {
         counter(Self.cacheLookups, [("result", hit ? "hit" : "miss")]).increment()
     }
 
-    private static func key(_ label: String, _ dimensions: [(String, String)]) -> String {
-        dimensions.reduce(label) { $0 + "\u{1}" + $1.0 + "=" + $1.1 }
-    }
-
-    private func counter(_ label: String, _ dimensions: [(String, String)]) -> Counter {
-        counters.withLock { cache in
-            let key = Self.key(label, dimensions)
-            if let existing = cache[key] { return existing }
-            let created = Counter(label: label, dimensions: dimensions, factory: factory)
-            cache[key] = created
-            return created
-        }
-    }
+    private func counter(_ label: String, _ dimensions: [(String, String)]) -> Counter { counters.handle(label, dimensions) }
 
     private func floatCounter(_ label: String, _ dimensions: [(String, String)]) -> FloatingPointCounter {
-        floatCounters.withLock { cache in
-            let key = Self.key(label, dimensions)
-            if let existing = cache[key] { return existing }
-            let created = FloatingPointCounter(label: label, dimensions: dimensions, factory: factory)
-            cache[key] = created
-            return created
-        }
+        floatCounters.handle(label, dimensions)
     }
 
-    private func timer(_ label: String, _ dimensions: [(String, String)]) -> Timer {
-        timers.withLock { cache in
-            let key = Self.key(label, dimensions)
-            if let existing = cache[key] { return existing }
-            let created = Timer(label: label, dimensions: dimensions, factory: factory)
-            cache[key] = created
-            return created
-        }
-    }
+    private func timer(_ label: String, _ dimensions: [(String, String)]) -> Timer { timers.handle(label, dimensions) }
 
-    private func gauge(_ label: String, _ dimensions: [(String, String)]) -> Gauge {
-        gauges.withLock { cache in
-            let key = Self.key(label, dimensions)
-            if let existing = cache[key] { return existing }
-            let created = Gauge(label: label, dimensions: dimensions, factory: factory)
-            cache[key] = created
-            return created
-        }
-    }
+    private func gauge(_ label: String, _ dimensions: [(String, String)]) -> Gauge { gauges.handle(label, dimensions) }
 
     static func nanoseconds(_ duration: Duration) -> Int64 {
         let (seconds, attoseconds) = duration.components
