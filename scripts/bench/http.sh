@@ -18,13 +18,14 @@ CONCIERGE_PORT=$port CONCIERGE_DATA_DIR=$data "$bin" serve >/dev/null 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$data"' EXIT
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.1; done
-sleep 2
+sleep 3  # the server releases start-up's code pages 1 s after it starts serving (CONCIERGE_TRIM_STARTUP_PAGES)
 rss() { awk '/VmRSS/ {print $2}' /proc/$pid/status; }
+split() { awk '/RssAnon/ {a=$2} /RssFile/ {f=$2} END {printf "anon %.1f MiB, file %.1f MiB", a/1024, f/1024}' /proc/$pid/status; }
 idle=$(rss)
 
 echo "machine: $(nproc) cores, $(free -h | awk '/Mem:/ {print $2}') RAM, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo "command: scripts/bench/http.sh $duration $connections $threads   (wrk -t$threads -c$connections -d${duration}s --latency)"
-echo "idle RSS: $((idle / 1024)) MiB"
+echo "idle RSS: $((idle / 1024)) MiB ($(split))"
 peak=0
 sample() { while kill -0 $pid 2>/dev/null; do r=$(rss); [ "$r" -gt "$peak" ] && peak=$r && echo $peak > "$data/peak"; sleep 0.2; done; }
 sample & sampler=$!
@@ -35,4 +36,4 @@ for path in /health /no/such/route; do
 done
 kill $sampler 2>/dev/null || true
 echo
-echo "under-load peak RSS: $(( $(cat "$data/peak" 2>/dev/null || echo 0) / 1024 )) MiB; RSS after load: $(( $(rss) / 1024 )) MiB"
+echo "under-load peak RSS: $(( $(cat "$data/peak" 2>/dev/null || echo 0) / 1024 )) MiB; RSS after load: $(( $(rss) / 1024 )) MiB ($(split))"

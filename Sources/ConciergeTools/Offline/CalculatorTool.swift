@@ -38,6 +38,6 @@ public struct CalculatorTool: Tool {
     /// Plain digits, at most 20 decimal places, no trailing zeros, no exponent.
     static func format(_ value: Decimal) -> String {
         let rounded = value.rounded(20)
-        return NSDecimalNumber(decimal: rounded).description(withLocale: Locale(identifier: "en_US_POSIX"))
+        return rounded.description
     }
 }

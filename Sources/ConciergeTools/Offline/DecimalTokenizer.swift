@@ -78,7 +78,7 @@ enum DecimalTokenizer {
             }
         }
         guard digits.filter({ $0 == "." }).count <= 1, digits != ".",
-            let value = Decimal(string: digits, locale: Locale(identifier: "en_US_POSIX"))
+            let value = Decimal(string: digits)
         else { throw DecimalExpression.Failure.syntax("'\(digits)' is not a number") }
         return (value, position)
     }

@@ -24,7 +24,7 @@ public struct UnitConvertTool: Tool {
         guard let number = arguments["value"]?.numberValue, let from = arguments["from"]?.stringValue, let to = arguments["to"]?.stringValue else {
             throw ToolError.failed("value (number), from and to (units) are required")
         }
-        let value = Decimal(string: String(number), locale: Locale(identifier: "en_US_POSIX")) ?? Decimal(number)
+        let value = Decimal(string: String(number)) ?? Decimal(number)
         let (result, fromName, toName) = try convert(value, from: from, to: to)
         let text = CalculatorTool.format(result.rounded(10))
         let input = CalculatorTool.format(value)

@@ -66,7 +66,7 @@ enum UnitTable {
         var table: [String: Unit] = [:]
         for definition in definitions {
             let unit = Unit(dimension: definition.dimension, canonical: definition.canonical,
-                            factor: Decimal(string: definition.factor, locale: Locale(identifier: "en_US_POSIX"))!)
+                            factor: Decimal(string: definition.factor)!)
             for name in definition.names { table[name] = unit }
         }
         return table

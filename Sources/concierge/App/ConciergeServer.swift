@@ -175,6 +175,16 @@ struct ConciergeServer {
                     ]
                 )
                 onServing(port)
+                if configuration.trimStartupPages {
+                    Task {
+                        try? await Task.sleep(for: .seconds(1))
+                        let trimmed = StartupPageTrim.apply()
+                        logger.debug(
+                            "Released start-up code pages",
+                            metadata: ["memory.mappings": .stringConvertible(trimmed.mappings), "memory.bytes": .stringConvertible(trimmed.bytes)]
+                        )
+                    }
+                }
             },
             logger: logger
         )

@@ -22,6 +22,8 @@ struct AppConfiguration: Sendable, Equatable {
     var drainTimeoutSeconds = 10.0
     /// How long readiness answers 503 while the server still serves, so load balancers can stop routing to it.
     var shutdownDelaySeconds = 1.0
+    /// Release start-up's clean code pages from the page tables once serving (see `StartupPageTrim`).
+    var trimStartupPages = true
     /// Whether `serve` runs job workers in-process (off for HTTP-only replicas).
     var jobsWorkersEnabled = true
     var jobsLeaseSeconds = 30.0

@@ -67,6 +67,11 @@ enum Settings {
             config.shutdownDelaySeconds = seconds
             return nil
         },
+        Setting("server.trim_startup_pages", env: "CONCIERGE_TRIM_STARTUP_PAGES", default: "true") { raw, config in
+            guard let enabled = Settings.bool(raw) else { return "must be true or false, got '\(raw)'" }
+            config.trimStartupPages = enabled
+            return nil
+        },
         Setting("jobs.workers", env: "CONCIERGE_JOBS_WORKERS", default: "true") { raw, config in
             guard let enabled = Settings.bool(raw) else { return "must be true or false, got '\(raw)'" }
             config.jobsWorkersEnabled = enabled

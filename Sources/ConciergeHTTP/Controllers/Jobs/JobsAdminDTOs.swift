@@ -5,9 +5,7 @@ import Foundation
 enum JobsAdminDTO {
     static func time(_ date: Date?) -> String? {
         guard let date else { return nil }
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: date)
+        return date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
     }
 
     struct Attempt: Encodable {
