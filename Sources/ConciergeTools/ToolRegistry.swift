@@ -26,11 +26,15 @@ public struct ToolRegistry: Sendable {
     /// Every built-in tool: the offline ones plus the network tools, each network tool behind its result cache.
     /// `fetchClient` must not follow redirects (``HTTPFetchTool`` checks each hop itself).
     public static func standard(
-        httpClient: HTTPClient, fetchClient: HTTPClient, weatherGeocodingURL: String, weatherForecastURL: String, fetchPolicy: AddressPolicy,
+        httpClient: HTTPClient, fetchClient: HTTPClient, weatherGeocodingURL: String, weatherForecastURL: String,
+        openWeatherURL: String = "https://api.openweathermap.org", openWeatherAPIKey: String? = nil, fetchPolicy: AddressPolicy,
         fetchMaxBytes: Int, gitHubURL: String, gitHubToken: String?
     ) -> ToolRegistry {
         var registry = offline()
-        registry.register(CachingTool.wrap(WeatherTool(httpClient: httpClient, geocodingURL: weatherGeocodingURL, forecastURL: weatherForecastURL)))
+        registry.register(CachingTool.wrap(WeatherTool(
+            httpClient: httpClient, geocodingURL: weatherGeocodingURL, forecastURL: weatherForecastURL,
+            openWeatherAPIKey: openWeatherAPIKey, openWeatherURL: openWeatherURL
+        )))
         registry.register(CachingTool.wrap(GitHubTool(httpClient: httpClient, baseURL: gitHubURL, token: gitHubToken)))
         registry.register(HTTPFetchTool(httpClient: fetchClient, policy: fetchPolicy, maxBytes: fetchMaxBytes))
         return registry

@@ -13,7 +13,8 @@ enum TasksComposition {
     static func tools(_ configuration: AppConfiguration, httpClient: HTTPClient) -> ToolRegistry {
         ToolRegistry.standard(
             httpClient: httpClient, fetchClient: fetchClient, weatherGeocodingURL: configuration.toolsWeatherGeocodingURL,
-            weatherForecastURL: configuration.toolsWeatherForecastURL, fetchPolicy: AddressPolicy(allowlist: configuration.toolsFetchAllowlist),
+            weatherForecastURL: configuration.toolsWeatherForecastURL, openWeatherURL: configuration.toolsOpenWeatherURL,
+            openWeatherAPIKey: configuration.toolsOpenWeatherAPIKey, fetchPolicy: AddressPolicy(allowlist: configuration.toolsFetchAllowlist),
             fetchMaxBytes: configuration.toolsFetchMaxBytes, gitHubURL: configuration.toolsGitHubURL, gitHubToken: configuration.toolsGitHubToken
         )
     }
