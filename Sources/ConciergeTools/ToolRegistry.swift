@@ -1,6 +1,7 @@
 public import AsyncHTTPClient
 public import ConciergeCore
 public import Foundation
+public import NIOCore
 
 /// The tools a deployment offers, by name. The composition root builds it and hands `tools` to the agents.
 public struct ToolRegistry: Sendable {
@@ -24,15 +25,19 @@ public struct ToolRegistry: Sendable {
     public var all: [any Tool] { names.compactMap { tools[$0] } }
 
     /// Every built-in tool: the offline ones plus the network tools, each network tool behind its result cache.
-    /// `fetchClient` must not follow redirects (``HTTPFetchTool`` checks each hop itself).
+    /// `http_fetch` builds its own short-lived clients on `fetchEventLoopGroup`, each pinned to a checked address.
     public static func standard(
-        httpClient: HTTPClient, fetchClient: HTTPClient, weatherGeocodingURL: String, weatherForecastURL: String, fetchPolicy: AddressPolicy,
+        httpClient: HTTPClient, fetchEventLoopGroup: any EventLoopGroup, weatherGeocodingURL: String, weatherForecastURL: String,
+        openWeatherURL: String = "https://api.openweathermap.org", openWeatherAPIKey: String? = nil, fetchPolicy: AddressPolicy,
         fetchMaxBytes: Int, gitHubURL: String, gitHubToken: String?
     ) -> ToolRegistry {
         var registry = offline()
-        registry.register(CachingTool.wrap(WeatherTool(httpClient: httpClient, geocodingURL: weatherGeocodingURL, forecastURL: weatherForecastURL)))
+        registry.register(CachingTool.wrap(WeatherTool(
+            httpClient: httpClient, geocodingURL: weatherGeocodingURL, forecastURL: weatherForecastURL,
+            openWeatherAPIKey: openWeatherAPIKey, openWeatherURL: openWeatherURL
+        )))
         registry.register(CachingTool.wrap(GitHubTool(httpClient: httpClient, baseURL: gitHubURL, token: gitHubToken)))
-        registry.register(HTTPFetchTool(httpClient: fetchClient, policy: fetchPolicy, maxBytes: fetchMaxBytes))
+        registry.register(HTTPFetchTool(eventLoopGroup: fetchEventLoopGroup, policy: fetchPolicy, maxBytes: fetchMaxBytes))
         return registry
     }
 

@@ -3,7 +3,8 @@ import Foundation
 /// Which resolved addresses `http_fetch` may connect to: public unicast only. Refuses loopback, private (RFC 1918,
 /// fc00::/7), link-local (169.254/16, fe80::/10, which holds the cloud metadata address 169.254.169.254),
 /// carrier-grade NAT, unspecified, multicast, reserved and documentation ranges, and IPv4-mapped forms of those.
-/// Hosts on the allowlist (exact names, `.suffix` names, or literal addresses) skip the check.
+/// Hosts on the allowlist (exact names, `.suffix` names, or literal addresses) skip the check; an allowlisted address
+/// is also allowed when a name resolves to it (it could be fetched by its literal anyway).
 public struct AddressPolicy: Sendable {
     public let allowlist: [String]
 
@@ -59,7 +60,7 @@ public struct AddressPolicy: Sendable {
     }
 
     /// Every address `host` resolves to, as numeric text.
-    static func resolve(_ host: String) -> [String] {
+    public static func resolve(_ host: String) -> [String] {
         var hints = addrinfo()
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
         var result: UnsafeMutablePointer<addrinfo>?

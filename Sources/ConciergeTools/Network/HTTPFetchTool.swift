@@ -1,12 +1,13 @@
-public import AsyncHTTPClient
 public import ConciergeCore
 import Foundation
-import NIOCore
-import NIOHTTP1
+public import NIOCore
 
-/// `http_fetch`: GETs a public http(s) URL and returns readable text. The host is resolved and every address
-/// checked by ``AddressPolicy`` before connecting; redirects are followed here (the client must not follow them),
-/// each one checked again, at most 5. The body is cut at `maxBytes`.
+/// `http_fetch`: GETs a public http(s) URL and returns readable text. The host is resolved once, every address is
+/// checked by ``AddressPolicy``, and the connection goes to exactly one of those checked addresses: each hop uses a
+/// short-lived client whose `dnsOverride` pins the host name to the checked address (the `Host` header, TLS SNI and
+/// certificate checks still use the name), so a DNS server cannot answer a public address to the check and a
+/// private one to the connect (DNS rebinding). Redirects are followed here, each one resolved and checked again, at
+/// most 5. The body is cut at `maxBytes`.
 public struct HTTPFetchTool: Tool {
     public let name = "http_fetch"
     public let description = "Reads a public web page or document (http or https URL) and returns its text."
@@ -18,75 +19,63 @@ public struct HTTPFetchTool: Tool {
     ]
     public var timeout: Duration { .seconds(20) }
 
-    let httpClient: HTTPClient
+    /// Every address a host name resolves to, as numeric text (the default is the system's `getaddrinfo`).
+    public typealias Resolver = @Sendable (_ host: String) async -> [String]
+
+    let eventLoopGroup: any EventLoopGroup
     let policy: AddressPolicy
+    let resolver: Resolver
     let maxBytes: Int
     let maxTextCharacters: Int
+    let connectTimeout: Duration
 
-    /// - Parameter httpClient: configured with `redirectConfiguration: .disallow`.
-    public init(httpClient: HTTPClient, policy: AddressPolicy = AddressPolicy(), maxBytes: Int = 1 << 20, maxTextCharacters: Int = 20_000) {
-        self.httpClient = httpClient
+    public init(
+        eventLoopGroup: any EventLoopGroup, policy: AddressPolicy = AddressPolicy(), maxBytes: Int = 1 << 20, maxTextCharacters: Int = 20_000,
+        connectTimeout: Duration = .seconds(5), resolver: @escaping Resolver = { AddressPolicy.resolve($0) }
+    ) {
+        self.eventLoopGroup = eventLoopGroup
         self.policy = policy
+        self.resolver = resolver
         self.maxBytes = maxBytes
         self.maxTextCharacters = maxTextCharacters
+        self.connectTimeout = connectTimeout
     }
 
     public func invoke(_ arguments: ToolArguments, context: ToolContext) async throws -> ToolOutput {
         guard let raw = arguments["url"]?.stringValue, var url = URL(string: raw) else { throw ToolError.failed("url is not a URL") }
         for _ in 0...5 {
-            try check(url)
-            var request = HTTPClientRequest(url: url.absoluteString)
-            request.headers.add(name: "User-Agent", value: "Concierge")
-            request.headers.add(name: "Accept", value: "text/html, text/plain, application/json;q=0.9, */*;q=0.1")
-            let response: HTTPClientResponse
-            do {
-                response = try await httpClient.execute(request, timeout: .seconds(15))
-            } catch {
-                throw ToolError.retry("fetching \(url.host ?? "") failed: \(error)")
-            }
-            if (300..<400).contains(response.status.code), let location = response.headers.first(name: "Location") {
+            let pinned = try await check(url)
+            let answer = try await fetch(url, pinnedTo: pinned)
+            if let location = answer.location {
                 guard let next = URL(string: location, relativeTo: url)?.absoluteURL else { throw ToolError.failed("bad redirect to '\(location)'") }
                 url = next
                 continue
             }
-            let (body, truncated) = try await Self.read(response.body, limit: maxBytes)
-            guard (200..<300).contains(response.status.code) else {
-                let status = Int(response.status.code)
-                if status == 429 || status >= 500 { throw ToolError.retry("\(url.host ?? "") answered \(status)") }
-                throw ToolError.failed("\(url.host ?? "") answered \(status)")
+            guard (200..<300).contains(answer.status) else {
+                if answer.status == 429 || answer.status >= 500 { throw ToolError.retry("\(url.host ?? "") answered \(answer.status)") }
+                throw ToolError.failed("\(url.host ?? "") answered \(answer.status)")
             }
-            return try output(url: raw, final: url, contentType: response.headers.first(name: "Content-Type") ?? "", body: body, truncated: truncated)
+            return try output(url: raw, final: url, contentType: answer.contentType, body: answer.body, truncated: answer.truncated)
         }
         throw ToolError.failed("more than 5 redirects")
     }
 
-    /// Scheme, then every resolved address (unless the host is allowlisted).
-    func check(_ url: URL) throws {
+    /// Scheme, then every resolved address (unless the host or the address is allowlisted). Returns the checked
+    /// addresses to connect to, or an empty list when the client may resolve by itself (literal or allowlisted host).
+    func check(_ url: URL) async throws -> [String] {
         guard let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https" else { throw ToolError.failed("only http and https URLs can be fetched") }
         guard let host = url.host, !host.isEmpty else { throw ToolError.failed("the URL has no host") }
         let bare = host.hasPrefix("[") ? String(host.dropFirst().dropLast()) : host
-        if policy.isAllowlisted(host: bare) { return }
-        let addresses = AddressPolicy.ipv4(bare) != nil || AddressPolicy.ipv6(bare) != nil ? [bare] : AddressPolicy.resolve(bare)
+        if policy.isAllowlisted(host: bare) { return [] }
+        let literal = AddressPolicy.ipv4(bare) != nil || AddressPolicy.ipv6(bare) != nil
+        let addresses = literal ? [bare] : await resolver(bare)
         guard !addresses.isEmpty else { throw ToolError.retry("\(bare) does not resolve") }
-        for address in addresses {
+        for address in addresses where !policy.isAllowlisted(host: address) {
             if let reason = AddressPolicy.refusal(for: address) {
                 throw ToolError.failed("refusing to fetch \(bare): \(address) \(reason)")
             }
         }
-    }
-
-    static func read(_ body: HTTPClientResponse.Body, limit: Int) async throws -> (ByteBuffer, Bool) {
-        var collected = ByteBuffer()
-        for try await chunk in body {
-            var part = chunk
-            let room = limit - collected.readableBytes
-            if part.readableBytes > room {
-                if let slice = part.readSlice(length: room) { collected.writeImmutableBuffer(slice) }
-                return (collected, true)
-            }
-            collected.writeBuffer(&part)
-        }
-        return (collected, false)
+        return literal ? [] : addresses
     }
 
     func output(url: String, final: URL, contentType: String, body: ByteBuffer, truncated: Bool) throws -> ToolOutput {

@@ -45,8 +45,13 @@ enum ToolHTTP {
     }
 
     static func query(_ items: [(String, String)]) -> String {
+        items.map { "\($0.0)=\(encode($0.1))" }.joined(separator: "&")
+    }
+
+    /// A query value percent-encoded as ``query(_:)`` writes it.
+    static func encode(_ value: String) -> String {
         var allowed = CharacterSet.urlQueryAllowed
         allowed.remove(charactersIn: "&=+?#")
-        return items.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed) ?? $0.1)" }.joined(separator: "&")
+        return value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value
     }
 }

@@ -2,7 +2,8 @@ public import AsyncHTTPClient
 public import ConciergeCore
 import Foundation
 
-/// `weather`: current conditions and a daily forecast from Open-Meteo (geocoding + forecast, no key).
+/// `weather`: current conditions and a daily forecast from Open-Meteo (geocoding + forecast, no key), or from
+/// OpenWeatherMap when an API key is given (``OpenWeatherMap``; its free forecast covers 5 days).
 public struct WeatherTool: Tool {
     public let name = "weather"
     public let description = "Current weather and a daily forecast for a place name (or latitude/longitude). days: 1-16 (default 1)."
@@ -22,11 +23,19 @@ public struct WeatherTool: Tool {
     let httpClient: HTTPClient
     let geocodingURL: String
     let forecastURL: String
+    let openWeatherMap: OpenWeatherMap?
 
-    public init(httpClient: HTTPClient, geocodingURL: String = "https://geocoding-api.open-meteo.com", forecastURL: String = "https://api.open-meteo.com") {
+    /// - Parameter openWeatherAPIKey: when set (non-empty), OpenWeatherMap at `openWeatherURL` answers instead of Open-Meteo.
+    public init(
+        httpClient: HTTPClient, geocodingURL: String = "https://geocoding-api.open-meteo.com", forecastURL: String = "https://api.open-meteo.com",
+        openWeatherAPIKey: String? = nil, openWeatherURL: String = "https://api.openweathermap.org"
+    ) {
         self.httpClient = httpClient
         self.geocodingURL = geocodingURL
         self.forecastURL = forecastURL
+        self.openWeatherMap = openWeatherAPIKey.flatMap { key in
+            key.isEmpty ? nil : OpenWeatherMap(httpClient: httpClient, baseURL: openWeatherURL, apiKey: .init(value: key), timeout: .seconds(10))
+        }
     }
 
     struct Place {
@@ -41,10 +50,11 @@ public struct WeatherTool: Tool {
         if let latitude = arguments["latitude"]?.numberValue, let longitude = arguments["longitude"]?.numberValue {
             place = Place(name: "\(latitude),\(longitude)", latitude: latitude, longitude: longitude)
         } else if let location = arguments["location"]?.stringValue {
-            place = try await geocode(location)
+            if let openWeatherMap { place = try await openWeatherMap.geocode(location) } else { place = try await geocode(location) }
         } else {
             throw ToolError.failed("give a location or latitude and longitude")
         }
+        if let openWeatherMap { return try await openWeatherMap.weather(place, days: days) }
         return try await forecast(place, days: days)
     }
 

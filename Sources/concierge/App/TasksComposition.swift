@@ -12,19 +12,12 @@ import NIOCore
 enum TasksComposition {
     static func tools(_ configuration: AppConfiguration, httpClient: HTTPClient) -> ToolRegistry {
         ToolRegistry.standard(
-            httpClient: httpClient, fetchClient: fetchClient, weatherGeocodingURL: configuration.toolsWeatherGeocodingURL,
-            weatherForecastURL: configuration.toolsWeatherForecastURL, fetchPolicy: AddressPolicy(allowlist: configuration.toolsFetchAllowlist),
+            httpClient: httpClient, fetchEventLoopGroup: httpClient.eventLoopGroup, weatherGeocodingURL: configuration.toolsWeatherGeocodingURL,
+            weatherForecastURL: configuration.toolsWeatherForecastURL, openWeatherURL: configuration.toolsOpenWeatherURL,
+            openWeatherAPIKey: configuration.toolsOpenWeatherAPIKey, fetchPolicy: AddressPolicy(allowlist: configuration.toolsFetchAllowlist),
             fetchMaxBytes: configuration.toolsFetchMaxBytes, gitHubURL: configuration.toolsGitHubURL, gitHubToken: configuration.toolsGitHubToken
         )
     }
-
-    /// `http_fetch`'s client: never follows redirects by itself. Process-wide, like `HTTPClient.shared`, and only
-    /// built here in the composition root.
-    static let fetchClient: HTTPClient = {
-        var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(5), read: .seconds(15)))
-        configuration.connectionPool.retryConnectionEstablishment = false
-        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-    }()
 
     static func runStore(for store: any Store) throws -> any RunStore {
         guard let runs = store as? any RunStore else { throw StoreError.invalidConfiguration("this store cannot keep task runs") }

@@ -89,6 +89,9 @@ struct AppConfiguration: Sendable, Equatable {
     /// Open-Meteo's geocoding and forecast base URLs (the `weather` tool).
     var toolsWeatherGeocodingURL = "https://geocoding-api.open-meteo.com"
     var toolsWeatherForecastURL = "https://api.open-meteo.com"
+    /// OpenWeatherMap's base URL and key: with a key, the `weather` tool uses OpenWeatherMap instead of Open-Meteo.
+    var toolsOpenWeatherURL = "https://api.openweathermap.org"
+    var toolsOpenWeatherAPIKey: String?
     /// Hosts `http_fetch` may reach even when they resolve to internal addresses (names, `.suffix` names, addresses).
     var toolsFetchAllowlist: [String] = []
     var toolsFetchMaxBytes = 1_048_576

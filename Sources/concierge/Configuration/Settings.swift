@@ -256,6 +256,15 @@ enum Settings {
             config.toolsWeatherForecastURL = raw.hasSuffix("/") ? String(raw.dropLast()) : raw
             return nil
         },
+        Setting("tools.weather.openweather_url", env: "CONCIERGE_TOOLS_OPENWEATHER_URL", default: "https://api.openweathermap.org") { raw, config in
+            guard raw.hasPrefix("http://") || raw.hasPrefix("https://") else { return "must be an http(s) URL, got '\(raw)'" }
+            config.toolsOpenWeatherURL = raw.hasSuffix("/") ? String(raw.dropLast()) : raw
+            return nil
+        },
+        Setting("tools.weather.openweather_api_key", env: "OPENWEATHER_API_KEY", default: "(unset: Open-Meteo)", secret: true) { raw, config in
+            config.toolsOpenWeatherAPIKey = raw.isEmpty ? nil : raw
+            return nil
+        },
         Setting("tools.fetch.allowlist", env: "CONCIERGE_TOOLS_FETCH_ALLOWLIST", default: "(empty)") { raw, config in
             config.toolsFetchAllowlist = raw.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             return nil

@@ -36,6 +36,18 @@ import ConciergeTestSupport
         #expect(configuration.drainTimeoutSeconds == 2.5)
     }
 
+    @Test func openWeatherMapKeyAndURLAreRead() async {
+        let (unset, _) = await ConfigurationLoader.load(environment: [:])
+        #expect(unset.toolsOpenWeatherAPIKey == nil && unset.toolsOpenWeatherURL == "https://api.openweathermap.org")
+        let (configuration, problems) = await ConfigurationLoader.load(environment: [
+            "OPENWEATHER_API_KEY": "owm-key", "CONCIERGE_TOOLS_OPENWEATHER_URL": "http://127.0.0.1:9000/",
+        ])
+        #expect(problems.isEmpty)
+        #expect(configuration.toolsOpenWeatherAPIKey == "owm-key" && configuration.toolsOpenWeatherURL == "http://127.0.0.1:9000")
+        let (_, bad) = await ConfigurationLoader.load(environment: ["CONCIERGE_TOOLS_OPENWEATHER_URL": "ftp://x"])
+        #expect(bad.map(\.setting) == ["CONCIERGE_TOOLS_OPENWEATHER_URL"])
+    }
+
     @Test func precedenceIsFlagsThenEnvironmentThenFileThenDefaults() async throws {
         try await TemporaryDirectory.with { directory in
             let file = "\(directory)/concierge.yaml"

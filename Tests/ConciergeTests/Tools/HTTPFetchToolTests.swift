@@ -10,12 +10,6 @@ import Testing
 /// `http_fetch` refuses internal addresses (also behind redirects) and reads public pages; the fixture server on
 /// 127.0.0.1 is reachable only through the allowlist.
 @Suite struct HTTPFetchToolTests {
-    static let client: HTTPClient = {
-        var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(2), read: .seconds(10)))
-        configuration.connectionPool.retryConnectionEstablishment = false
-        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-    }()
-
     static func withFixture(allow: [String] = ["127.0.0.1"], maxBytes: Int = 1 << 20, _ body: @escaping @Sendable (HTTPFetchTool, String) async throws -> Void) async throws {
         let router = Router()
         router.get("/page") { _, _ in
@@ -31,7 +25,9 @@ import Testing
         router.get("/busy") { _, _ in Response(status: .serviceUnavailable) }
         router.get("/binary") { _, _ in Response(status: .ok, headers: [.contentType: "image/png"], body: .init(byteBuffer: ByteBuffer(bytes: [0x89, 0x50]))) }
         try await Application(router: router).test(.live) { client in
-            try await body(HTTPFetchTool(httpClient: Self.client, policy: AddressPolicy(allowlist: allow), maxBytes: maxBytes), "http://127.0.0.1:\(client.port!)")
+            try await body(HTTPFetchTool(
+                eventLoopGroup: HTTPClient.defaultEventLoopGroup, policy: AddressPolicy(allowlist: allow), maxBytes: maxBytes, connectTimeout: .seconds(2)
+            ), "http://127.0.0.1:\(client.port!)")
         }
     }
 
