@@ -6,7 +6,7 @@ import Foundation
 /// OpenWeatherMap when an API key is given (``OpenWeatherMap``; its free forecast covers 5 days).
 public struct WeatherTool: Tool {
     public let name = "weather"
-    public let description = "Current weather and a daily forecast for a place name (or latitude/longitude). days: 1-16 (default 1)."
+    public let description = "Current weather and a daily forecast for a place name (or latitude/longitude). days: 1-16 (default 1; at most 5 when OpenWeatherMap answers)."
     public let parametersSchema: JSONValue = [
         "type": "object",
         "properties": [
