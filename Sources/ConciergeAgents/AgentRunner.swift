@@ -21,19 +21,17 @@ public struct AgentRunner: Sendable {
     let tools: [String: any Tool]
     let unitNames: Set<String>
     let settings: Settings
-    let prices: TokenPrices
     let metrics: AgentMetrics?
     let logger: Logger
 
     public init(
-        model: (any ChatModel)?, tools: [any Tool], unitNames: Set<String> = [], settings: Settings = .init(), prices: TokenPrices = .free,
+        model: (any ChatModel)?, tools: [any Tool], unitNames: Set<String> = [], settings: Settings = .init(),
         metrics: AgentMetrics? = nil, logger: Logger
     ) {
         self.model = model
         self.tools = Dictionary(tools.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.unitNames = unitNames
         self.settings = settings
-        self.prices = prices
         self.metrics = metrics
         self.logger = logger
     }
@@ -44,7 +42,7 @@ public struct AgentRunner: Sendable {
     ) async throws -> TaskRun {
         var run = initial
         let started = ContinuousClock.now
-        let meter = UsageMeter(prices: prices, starting: run.usage)
+        let meter = UsageMeter(starting: run.usage)
         do {
             try await attempt(&run, journal: journal, events: events, meter: meter, save: save)
         } catch let error as Executor.PendingSideEffect {

@@ -34,8 +34,7 @@ public struct AnswerComposer: Sendable {
             responseFormat: .jsonSchema(name: "result", schema: schema, strict: false), temperature: 0,
             attribution: CallAttribution(runID: runID, operation: "agent.answer"), cachePolicy: .bypass
         )
-        guard let response = try? await model.complete(request) else { return nil }
-        meter.add(response)
+        guard let response = try? await meter.complete(model, request) else { return nil }
         guard let content = response.content else { return nil }
         return JSONValue(jsonText: content) ?? ModelJSON.object(in: content)
     }

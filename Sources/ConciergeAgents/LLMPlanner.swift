@@ -26,8 +26,7 @@ public struct LLMPlanner: Sendable {
         var messages: [ChatMessage] = [.system(systemPrompt), .user(userPrompt(task, feedback: feedback))]
         var errors: [String] = []
         for _ in 0..<2 {
-            let response = try await model.complete(request(messages, runID: runID))
-            meter.add(response)
+            let response = try await meter.complete(model, request(messages, runID: runID))
             switch parse(response.content) {
             case .success(let plan): return plan
             case .failure(let invalid): errors = invalid.errors

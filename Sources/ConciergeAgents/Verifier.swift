@@ -34,8 +34,7 @@ public struct Verifier: Sendable {
         }
         guard let model else { return Verification(verdict: .pass, method: "steps", reasons: ["every step succeeded; no model is configured to judge"]) }
         do {
-            let response = try await model.complete(judgeRequest(task: task, answer: answer, steps: steps, runID: runID))
-            meter.add(response)
+            let response = try await meter.complete(model, judgeRequest(task: task, answer: answer, steps: steps, runID: runID))
             guard let json = ModelJSON.object(in: response.content), JSONSchemaValidator.errors(json, against: Self.verdictSchema).isEmpty,
                 let verdict = json["verdict"]?.stringValue.flatMap(Verification.Verdict.init(rawValue:))
             else {
