@@ -48,10 +48,14 @@ public struct AgentRunner: Sendable {
         } catch let error as Executor.PendingSideEffect {
             run.status = .failed
             run.error = error.description
+            run.errorCode = .needsAttention
         }
         run.usage = meter.usage
         try await save(run)
-        await events.emit("done", ["status": .string(run.status.rawValue), "error": run.error.map(JSONValue.string) ?? .null])
+        await events.emit("done", [
+            "status": .string(run.status.rawValue), "error": run.error.map(JSONValue.string) ?? .null,
+            "error_code": run.errorCode.map { .string($0.rawValue) } ?? .null,
+        ])
         metrics?.task(outcome: run.status.rawValue, duration: ContinuousClock.now - started, costMicroUSD: run.usage.costMicroUSD)
         return run
     }
