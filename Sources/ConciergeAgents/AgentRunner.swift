@@ -9,11 +9,24 @@ public struct AgentRunner: Sendable {
         public var maxSteps: Int
         public var executor: Executor.Settings
         public var modelAlias: String
+        /// `max_tokens` of a planner (and answer-shaping) call: a plan of `maxSteps` steps fits well within it, and a
+        /// model that rambles is cut off (its plan then fails validation) instead of running to the timeout.
+        public var planMaxTokens: Int
+        /// `max_tokens` of a judge call (a verdict and a few short reasons).
+        public var judgeMaxTokens: Int
+        /// Bound on the model's whole planning (first answer and repair round together); past it the rule planner plans.
+        public var planTimeout: Duration
 
-        public init(maxSteps: Int = 8, executor: Executor.Settings = .init(), modelAlias: String = "default") {
+        public init(
+            maxSteps: Int = 8, executor: Executor.Settings = .init(), modelAlias: String = "default", planMaxTokens: Int = 512,
+            judgeMaxTokens: Int = 192, planTimeout: Duration = .seconds(30)
+        ) {
             self.maxSteps = maxSteps
             self.executor = executor
             self.modelAlias = modelAlias
+            self.planMaxTokens = planMaxTokens
+            self.judgeMaxTokens = judgeMaxTokens
+            self.planTimeout = planTimeout
         }
     }
 
@@ -52,10 +65,9 @@ public struct AgentRunner: Sendable {
         }
         run.usage = meter.usage
         try await save(run)
-        await events.emit("done", [
-            "status": .string(run.status.rawValue), "error": run.error.map(JSONValue.string) ?? .null,
-            "error_code": run.errorCode.map { .string($0.rawValue) } ?? .null,
-        ])
+        var done: [String: JSONValue] = ["status": .string(run.status.rawValue), "error": run.error.map(JSONValue.string) ?? .null]
+        if let code = run.errorCode { done["error_code"] = .string(code.rawValue) }
+        await events.emit("done", .object(done))
         metrics?.task(outcome: run.status.rawValue, duration: ContinuousClock.now - started, costMicroUSD: run.usage.costMicroUSD)
         return run
     }
@@ -64,12 +76,18 @@ public struct AgentRunner: Sendable {
         _ run: inout TaskRun, journal: any RunJournal, events: any RunEventSink, meter: UsageMeter, save: @Sendable (TaskRun) async throws -> Void
     ) async throws {
         var feedback: [String] = []
+        // Once the model could not plan in this run (down, past its timeout, or invalid after the repair round), the rule
+        // planner's plan is checked by its steps: the judge, answer shaping and any re-plan go without that model, which
+        // would only delay the answer or reject a deterministic plan it could not have made itself.
+        var model = self.model
         while true {
             let generation = run.replans
             if run.plan == nil || run.status == .planning {
                 try await transition(&run, to: .planning, events: events, save: save)
                 do {
-                    run.plan = try await makePlan(run, feedback: feedback, meter: meter, events: events)
+                    let made = try await makePlan(run, feedback: feedback, meter: meter, events: events)
+                    run.plan = made.plan
+                    if made.fellBack { model = nil }
                 } catch {
                     run.status = .failed
                     run.error = "\(error)"
@@ -86,9 +104,9 @@ public struct AgentRunner: Sendable {
             meter.addToolCalls(records.filter { $0.attempts > 0 }.count)
             run.steps = records
             try await transition(&run, to: .verifying, events: events, save: save)
-            let composer = AnswerComposer(model: model, alias: settings.modelAlias)
+            let composer = AnswerComposer(model: model, alias: settings.modelAlias, maxTokens: settings.planMaxTokens)
             run.answer = await composer.compose(task: run.request.task, outputSchema: run.request.outputSchema, steps: records, runID: run.id, meter: meter)
-            let verifier = Verifier(model: model, alias: settings.modelAlias)
+            let verifier = Verifier(model: model, alias: settings.modelAlias, maxTokens: settings.judgeMaxTokens)
             let verdict = await verifier.verify(
                 task: run.request.task, outputSchema: run.request.outputSchema, answer: run.answer!, steps: records, runID: run.id, meter: meter
             )
@@ -100,7 +118,7 @@ public struct AgentRunner: Sendable {
                 run.status = .succeeded
                 return
             }
-            guard canReplan(run) else {
+            guard canReplan(run, model: model) else {
                 run.status = .failed
                 run.error = "verification failed: " + verdict.reasons.joined(separator: "; ")
                 return
@@ -113,7 +131,7 @@ public struct AgentRunner: Sendable {
         }
     }
 
-    private func canReplan(_ run: TaskRun) -> Bool {
+    private func canReplan(_ run: TaskRun, model: (any ChatModel)?) -> Bool {
         run.replans == 0 && model != nil && run.request.planner != .rules
     }
 
@@ -123,19 +141,31 @@ public struct AgentRunner: Sendable {
         await events.emit("status", ["status": .string(status.rawValue)])
     }
 
-    func makePlan(_ run: TaskRun, feedback: [String], meter: UsageMeter, events: any RunEventSink) async throws -> Plan {
+    /// A plan, and whether the model was asked for it and could not make it (so the rule planner made it).
+    struct MadePlan {
+        var plan: Plan
+        var fellBack = false
+    }
+
+    func makePlan(_ run: TaskRun, feedback: [String], meter: UsageMeter, events: any RunEventSink) async throws -> MadePlan {
         let rules = RulePlanner(toolNames: Set(tools.keys), unitNames: unitNames, maxSteps: settings.maxSteps)
-        guard let model, run.request.planner != .rules else { return try rules.plan(run.request.task) }
-        let planner = LLMPlanner(model: model, alias: settings.modelAlias, tools: Array(tools.values), maxSteps: settings.maxSteps)
+        guard let model, run.request.planner != .rules else { return MadePlan(plan: try rules.plan(run.request.task)) }
+        let planner = LLMPlanner(
+            model: model, alias: settings.modelAlias, tools: Array(tools.values), maxSteps: settings.maxSteps, maxTokens: settings.planMaxTokens
+        )
         do {
-            return try await planner.plan(run.request.task, runID: run.id, feedback: feedback, meter: meter)
+            let task = run.request.task, runID = run.id
+            return MadePlan(plan: try await withDeadline(settings.planTimeout) {
+                try await planner.plan(task, runID: runID, feedback: feedback, meter: meter)
+            })
         } catch is CancellationError {
             throw CancellationError()
         } catch {
             logger.debug("LLM planner failed; trying rules", metadata: ["run.id": .string(run.id), "error.type": .string("\(type(of: error))")])
-            await events.emit("planner_fallback", ["reason": .string("\(error)")])
+            let reason = error is DeadlineExceeded ? "the model made no plan within \(settings.planTimeout)" : "\(error)"
+            await events.emit("planner_fallback", ["reason": .string(reason)])
             do {
-                return try rules.plan(run.request.task)
+                return MadePlan(plan: try rules.plan(run.request.task), fellBack: true)
             } catch {
                 throw PlanningFailed(reason: "the model could not make a valid plan and \(error)")
             }

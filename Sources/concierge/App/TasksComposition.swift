@@ -39,7 +39,9 @@ enum TasksComposition {
             model: model, tools: tools.all, unitNames: UnitConvertTool.unitNames,
             settings: .init(
                 maxSteps: configuration.tasksMaxSteps,
-                executor: .init(maxConcurrency: configuration.tasksStepConcurrency, maxAttempts: configuration.tasksToolAttempts)
+                executor: .init(maxConcurrency: configuration.tasksStepConcurrency, maxAttempts: configuration.tasksToolAttempts),
+                planMaxTokens: configuration.tasksPlanMaxTokens, judgeMaxTokens: configuration.tasksJudgeMaxTokens,
+                planTimeout: .milliseconds(Int64(configuration.tasksPlanTimeoutSeconds * 1000))
             ),
             metrics: AgentMetrics(factory: metrics), logger: logger
         )
