@@ -57,6 +57,12 @@ enum TasksComposition {
         )
     }
 
+    /// The daily sweep of finished runs past `tasks.retention_days`; `serve` and `worker` both run it (the delete is
+    /// idempotent, so several processes sweeping the same database is harmless).
+    static func retentionSweeper(_ configuration: AppConfiguration, runs: any RunStore, logger: Logger) -> RunRetentionSweeper {
+        RunRetentionSweeper(runs: runs, retentionSeconds: configuration.tasksRetentionDays * 86_400, interval: .seconds(86_400), logger: logger)
+    }
+
     /// Registers the `tasks` queue's handler.
     static func register(_ service: DurableTaskService, on registry: inout JobHandlerRegistry) {
         registry.register(DurableTaskService.queue) { job, _ in try await service.execute(payload: job.payload) }
