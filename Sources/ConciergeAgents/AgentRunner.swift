@@ -9,11 +9,24 @@ public struct AgentRunner: Sendable {
         public var maxSteps: Int
         public var executor: Executor.Settings
         public var modelAlias: String
+        /// `max_tokens` of a planner (and answer-shaping) call: a plan of `maxSteps` steps fits well within it, and a
+        /// model that rambles is cut off (its plan then fails validation) instead of running to the timeout.
+        public var planMaxTokens: Int
+        /// `max_tokens` of a judge call (a verdict and a few short reasons).
+        public var judgeMaxTokens: Int
+        /// Bound on the model's whole planning (first answer and repair round together); past it the rule planner plans.
+        public var planTimeout: Duration
 
-        public init(maxSteps: Int = 8, executor: Executor.Settings = .init(), modelAlias: String = "default") {
+        public init(
+            maxSteps: Int = 8, executor: Executor.Settings = .init(), modelAlias: String = "default", planMaxTokens: Int = 512,
+            judgeMaxTokens: Int = 192, planTimeout: Duration = .seconds(30)
+        ) {
             self.maxSteps = maxSteps
             self.executor = executor
             self.modelAlias = modelAlias
+            self.planMaxTokens = planMaxTokens
+            self.judgeMaxTokens = judgeMaxTokens
+            self.planTimeout = planTimeout
         }
     }
 
@@ -21,19 +34,17 @@ public struct AgentRunner: Sendable {
     let tools: [String: any Tool]
     let unitNames: Set<String>
     let settings: Settings
-    let prices: TokenPrices
     let metrics: AgentMetrics?
     let logger: Logger
 
     public init(
-        model: (any ChatModel)?, tools: [any Tool], unitNames: Set<String> = [], settings: Settings = .init(), prices: TokenPrices = .free,
+        model: (any ChatModel)?, tools: [any Tool], unitNames: Set<String> = [], settings: Settings = .init(),
         metrics: AgentMetrics? = nil, logger: Logger
     ) {
         self.model = model
         self.tools = Dictionary(tools.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.unitNames = unitNames
         self.settings = settings
-        self.prices = prices
         self.metrics = metrics
         self.logger = logger
     }
@@ -44,16 +55,19 @@ public struct AgentRunner: Sendable {
     ) async throws -> TaskRun {
         var run = initial
         let started = ContinuousClock.now
-        let meter = UsageMeter(prices: prices, starting: run.usage)
+        let meter = UsageMeter(starting: run.usage)
         do {
             try await attempt(&run, journal: journal, events: events, meter: meter, save: save)
         } catch let error as Executor.PendingSideEffect {
             run.status = .failed
             run.error = error.description
+            run.errorCode = .needsAttention
         }
         run.usage = meter.usage
         try await save(run)
-        await events.emit("done", ["status": .string(run.status.rawValue), "error": run.error.map(JSONValue.string) ?? .null])
+        var done: [String: JSONValue] = ["status": .string(run.status.rawValue), "error": run.error.map(JSONValue.string) ?? .null]
+        if let code = run.errorCode { done["error_code"] = .string(code.rawValue) }
+        await events.emit("done", .object(done))
         metrics?.task(outcome: run.status.rawValue, duration: ContinuousClock.now - started, costMicroUSD: run.usage.costMicroUSD)
         return run
     }
@@ -62,12 +76,18 @@ public struct AgentRunner: Sendable {
         _ run: inout TaskRun, journal: any RunJournal, events: any RunEventSink, meter: UsageMeter, save: @Sendable (TaskRun) async throws -> Void
     ) async throws {
         var feedback: [String] = []
+        // Once the model could not plan in this run (down, past its timeout, or invalid after the repair round), the rule
+        // planner's plan is checked by its steps: the judge, answer shaping and any re-plan go without that model, which
+        // would only delay the answer or reject a deterministic plan it could not have made itself.
+        var model = self.model
         while true {
             let generation = run.replans
             if run.plan == nil || run.status == .planning {
                 try await transition(&run, to: .planning, events: events, save: save)
                 do {
-                    run.plan = try await makePlan(run, feedback: feedback, meter: meter, events: events)
+                    let made = try await makePlan(run, feedback: feedback, meter: meter, events: events)
+                    run.plan = made.plan
+                    if made.fellBack { model = nil }
                 } catch {
                     run.status = .failed
                     run.error = "\(error)"
@@ -84,9 +104,9 @@ public struct AgentRunner: Sendable {
             meter.addToolCalls(records.filter { $0.attempts > 0 }.count)
             run.steps = records
             try await transition(&run, to: .verifying, events: events, save: save)
-            let composer = AnswerComposer(model: model, alias: settings.modelAlias)
+            let composer = AnswerComposer(model: model, alias: settings.modelAlias, maxTokens: settings.planMaxTokens)
             run.answer = await composer.compose(task: run.request.task, outputSchema: run.request.outputSchema, steps: records, runID: run.id, meter: meter)
-            let verifier = Verifier(model: model, alias: settings.modelAlias)
+            let verifier = Verifier(model: model, alias: settings.modelAlias, maxTokens: settings.judgeMaxTokens)
             let verdict = await verifier.verify(
                 task: run.request.task, outputSchema: run.request.outputSchema, answer: run.answer!, steps: records, runID: run.id, meter: meter
             )
@@ -98,7 +118,7 @@ public struct AgentRunner: Sendable {
                 run.status = .succeeded
                 return
             }
-            guard canReplan(run) else {
+            guard canReplan(run, model: model) else {
                 run.status = .failed
                 run.error = "verification failed: " + verdict.reasons.joined(separator: "; ")
                 return
@@ -111,7 +131,7 @@ public struct AgentRunner: Sendable {
         }
     }
 
-    private func canReplan(_ run: TaskRun) -> Bool {
+    private func canReplan(_ run: TaskRun, model: (any ChatModel)?) -> Bool {
         run.replans == 0 && model != nil && run.request.planner != .rules
     }
 
@@ -120,36 +140,4 @@ public struct AgentRunner: Sendable {
         try await save(run)
         await events.emit("status", ["status": .string(status.rawValue)])
     }
-
-    func makePlan(_ run: TaskRun, feedback: [String], meter: UsageMeter, events: any RunEventSink) async throws -> Plan {
-        let rules = RulePlanner(toolNames: Set(tools.keys), unitNames: unitNames, maxSteps: settings.maxSteps)
-        guard let model, run.request.planner != .rules else { return try rules.plan(run.request.task) }
-        let planner = LLMPlanner(model: model, alias: settings.modelAlias, tools: Array(tools.values), maxSteps: settings.maxSteps)
-        do {
-            return try await planner.plan(run.request.task, runID: run.id, feedback: feedback, meter: meter)
-        } catch is CancellationError {
-            throw CancellationError()
-        } catch {
-            logger.debug("LLM planner failed; trying rules", metadata: ["run.id": .string(run.id), "error.type": .string("\(type(of: error))")])
-            await events.emit("planner_fallback", ["reason": .string("\(error)")])
-            do {
-                return try rules.plan(run.request.task)
-            } catch {
-                throw PlanningFailed(reason: "the model could not make a valid plan and \(error)")
-            }
-        }
-    }
-
-    func planEvent(_ plan: Plan) -> JSONValue {
-        ["planner": .string(plan.planner), "steps": .array(plan.steps.map { step in
-            ["id": .string(step.id), "tool": .string(step.tool), "arguments": .object(step.arguments),
-             "depends_on": .array(step.dependsOn.map(JSONValue.string)), "purpose": .string(step.purpose)]
-        })]
-    }
-}
-
-/// Neither planner could make a plan.
-public struct PlanningFailed: Error, CustomStringConvertible {
-    public let reason: String
-    public var description: String { reason }
 }

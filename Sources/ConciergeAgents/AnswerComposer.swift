@@ -5,10 +5,12 @@ public import ConciergeCore
 public struct AnswerComposer: Sendable {
     let model: (any ChatModel)?
     let alias: String
+    let maxTokens: Int?
 
-    public init(model: (any ChatModel)?, alias: String = "default") {
+    public init(model: (any ChatModel)?, alias: String = "default", maxTokens: Int? = nil) {
         self.model = model
         self.alias = alias
+        self.maxTokens = maxTokens
     }
 
     public func compose(task: String, outputSchema: JSONValue?, steps: [ToolCallRecord], runID: String, meter: UsageMeter) async -> TaskAnswer {
@@ -31,11 +33,10 @@ public struct AnswerComposer: Sendable {
                 .system("Write the JSON result of the task from the tool results. Reply with JSON only, matching this schema: \(schema.jsonText)"),
                 .user("Task: \(task)\nTool results:\n\(results)"),
             ],
-            responseFormat: .jsonSchema(name: "result", schema: schema, strict: false), temperature: 0,
+            responseFormat: .jsonSchema(name: "result", schema: schema, strict: false), temperature: 0, maxTokens: maxTokens,
             attribution: CallAttribution(runID: runID, operation: "agent.answer"), cachePolicy: .bypass
         )
-        guard let response = try? await model.complete(request) else { return nil }
-        meter.add(response)
+        guard let response = try? await meter.complete(model, request) else { return nil }
         guard let content = response.content else { return nil }
         return JSONValue(jsonText: content) ?? ModelJSON.object(in: content)
     }

@@ -3,7 +3,8 @@ public import Logging
 
 /// Runs a plan's steps in dependency order, independent ones concurrently (at most `maxConcurrency`), each with
 /// the tool's timeout and retries of retryable errors. Every call is journaled before any step that depends on it
-/// starts. On resume, journaled successes are reused and never called again.
+/// starts. On resume, journaled successes are reused and never called again, and a side-effecting call left pending
+/// is settled by its tool's reconcile hook, never fired again blindly (``reconcilePending(_:journal:events:)``).
 public struct Executor: Sendable {
     public struct Settings: Sendable {
         public var maxConcurrency: Int
@@ -15,15 +16,6 @@ public struct Executor: Sendable {
             self.maxConcurrency = max(1, maxConcurrency)
             self.maxAttempts = max(1, maxAttempts)
             self.backoff = backoff
-        }
-    }
-
-    /// A side-effecting call was journaled as pending and never finished: it may or may not have happened.
-    public struct PendingSideEffect: Error, CustomStringConvertible {
-        public let stepID: String
-        public let tool: String
-        public var description: String {
-            "step '\(stepID)' (\(tool)) may have run before a crash; it was not repeated and needs a person to check"
         }
     }
 
@@ -41,10 +33,7 @@ public struct Executor: Sendable {
 
     /// Runs `plan`; returns every step's record, in plan order.
     public func execute(_ plan: Plan, runID: String, journal: any RunJournal, events: any RunEventSink) async throws -> [ToolCallRecord] {
-        var records = try await journal.journaledCalls()
-        for record in records.values where record.status == .pending {
-            throw PendingSideEffect(stepID: record.stepID, tool: record.tool)
-        }
+        var records = try await reconcilePending(try await journal.journaledCalls(), journal: journal, events: events)
         records = records.filter { $0.value.status == .succeeded }
         var remaining = plan.steps.filter { records[$0.id] == nil }
         try await withThrowingTaskGroup(of: ToolCallRecord.self) { group in

@@ -4,7 +4,7 @@ import Foundation
 /// Asks the model for a plan as JSON (structured output with the plan schema), validates it against the plan
 /// schema and every tool's argument schema, and gives the model one repair round with the exact errors.
 public struct LLMPlanner: Sendable {
-    public struct Invalid: Error, CustomStringConvertible {
+    public struct Invalid: Error, Sendable, CustomStringConvertible {
         public let errors: [String]
         public var description: String { "the model's plan was invalid after one repair: " + errors.joined(separator: "; ") }
     }
@@ -13,9 +13,11 @@ public struct LLMPlanner: Sendable {
     let alias: String
     let tools: [any Tool]
     let validator: PlanValidator
+    let maxTokens: Int?
 
-    public init(model: any ChatModel, alias: String = "default", tools: [any Tool], maxSteps: Int) {
+    public init(model: any ChatModel, alias: String = "default", tools: [any Tool], maxSteps: Int, maxTokens: Int? = nil) {
         self.model = model
+        self.maxTokens = maxTokens
         self.alias = alias
         self.tools = tools.sorted { $0.name < $1.name }
         self.validator = PlanValidator(tools: Dictionary(tools.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first }), maxSteps: maxSteps)
@@ -26,8 +28,7 @@ public struct LLMPlanner: Sendable {
         var messages: [ChatMessage] = [.system(systemPrompt), .user(userPrompt(task, feedback: feedback))]
         var errors: [String] = []
         for _ in 0..<2 {
-            let response = try await model.complete(request(messages, runID: runID))
-            meter.add(response)
+            let response = try await meter.complete(model, request(messages, runID: runID))
             switch parse(response.content) {
             case .success(let plan): return plan
             case .failure(let invalid): errors = invalid.errors
@@ -52,7 +53,7 @@ public struct LLMPlanner: Sendable {
 
     func request(_ messages: [ChatMessage], runID: String) -> ChatRequest {
         ChatRequest(
-            model: alias, messages: messages, responseFormat: .jsonSchema(name: "plan", schema: planSchema, strict: false), temperature: 0,
+            model: alias, messages: messages, responseFormat: .jsonSchema(name: "plan", schema: planSchema, strict: false), temperature: 0, maxTokens: maxTokens,
             attribution: CallAttribution(runID: runID, operation: "agent.plan"), cachePolicy: .bypass
         )
     }

@@ -17,10 +17,12 @@ public struct Verifier: Sendable {
 
     let model: (any ChatModel)?
     let alias: String
+    let maxTokens: Int?
 
-    public init(model: (any ChatModel)?, alias: String = "default") {
+    public init(model: (any ChatModel)?, alias: String = "default", maxTokens: Int? = nil) {
         self.model = model
         self.alias = alias
+        self.maxTokens = maxTokens
     }
 
     public func verify(task: String, outputSchema: JSONValue?, answer: TaskAnswer, steps: [ToolCallRecord], runID: String, meter: UsageMeter) async -> Verification {
@@ -32,10 +34,9 @@ public struct Verifier: Sendable {
             let errors = JSONSchemaValidator.errors(answer.result, against: outputSchema, path: "result")
             return Verification(verdict: errors.isEmpty ? .pass : .fail, method: "schema", reasons: errors.isEmpty ? ["the result matches output_schema"] : errors)
         }
-        guard let model else { return Verification(verdict: .pass, method: "steps", reasons: ["every step succeeded; no model is configured to judge"]) }
+        guard let model else { return Verification(verdict: .pass, method: "steps", reasons: ["every step succeeded; no model judged the answer"]) }
         do {
-            let response = try await model.complete(judgeRequest(task: task, answer: answer, steps: steps, runID: runID))
-            meter.add(response)
+            let response = try await meter.complete(model, judgeRequest(task: task, answer: answer, steps: steps, runID: runID))
             guard let json = ModelJSON.object(in: response.content), JSONSchemaValidator.errors(json, against: Self.verdictSchema).isEmpty,
                 let verdict = json["verdict"]?.stringValue.flatMap(Verification.Verdict.init(rawValue:))
             else {
@@ -53,7 +54,7 @@ public struct Verifier: Sendable {
         return ChatRequest(
             model: alias,
             messages: [.system(Self.rubric), .user("Task: \(task)\nTool results:\n\(results)\nAnswer:\n\(answer.text)")],
-            responseFormat: .jsonSchema(name: "verdict", schema: Self.verdictSchema, strict: true), temperature: 0,
+            responseFormat: .jsonSchema(name: "verdict", schema: Self.verdictSchema, strict: true), temperature: 0, maxTokens: maxTokens,
             attribution: CallAttribution(runID: runID, operation: "agent.verify"), cachePolicy: .bypass
         )
     }

@@ -10,10 +10,12 @@ public struct ChatResponse: Sendable, Hashable, Codable {
     public var usage: TokenUsage?
     /// Facts about the provider's answer that are not part of the completion (quota headers).
     public var provider: ProviderInfo?
+    /// What the call cost in the ledger, all attempts included; set by the router, nil from a bare provider client.
+    public var charge: CallCharge?
 
     public init(
         id: String? = nil, model: String, content: String?, toolCalls: [ToolCall] = [], finishReason: FinishReason?,
-        usage: TokenUsage?, provider: ProviderInfo? = nil
+        usage: TokenUsage?, provider: ProviderInfo? = nil, charge: CallCharge? = nil
     ) {
         self.id = id
         self.model = model
@@ -22,6 +24,7 @@ public struct ChatResponse: Sendable, Hashable, Codable {
         self.finishReason = finishReason
         self.usage = usage
         self.provider = provider
+        self.charge = charge
     }
 }
 

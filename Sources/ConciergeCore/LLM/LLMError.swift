@@ -48,6 +48,8 @@ public struct LLMError: Error, Sendable, Hashable, CustomStringConvertible {
     public var deployment: String?
     /// Tokens the provider reported before failing (streams cut off after a usage event, cancellations).
     public var usage: TokenUsage?
+    /// What the failed call cost in the ledger over all its attempts; set by the router.
+    public var charge: CallCharge?
 
     public init(
         _ kind: Kind, _ message: String, status: Int? = nil, retryAfter: Duration? = nil, providerType: String? = nil,

@@ -7,6 +7,16 @@ public enum RunStatus: String, Sendable, Hashable, Codable, CaseIterable {
     public var isFinished: Bool { self == .succeeded || self == .failed || self == .cancelled }
 }
 
+/// Why a failed run failed, for machines; `error` says it for people.
+public struct RunErrorCode: RawRepresentable, Sendable, Hashable, Codable {
+    public var rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+
+    /// A side-effecting call may have taken effect before a crash and its tool could not tell: a person must check
+    /// the outside system (the step and its idempotency key are in `error` and the journal) before anything is redone.
+    public static let needsAttention = Self(rawValue: "needs_attention")
+}
+
 /// The verifier's verdict and why.
 public struct Verification: Sendable, Hashable, Codable {
     public enum Verdict: String, Sendable, Hashable, Codable { case pass, fail }
@@ -98,6 +108,8 @@ public struct TaskRun: Sendable, Hashable, Codable {
     public var verification: Verification?
     public var usage: RunUsage
     public var error: String?
+    /// A machine-readable reason next to `error` when a failed run needs more than a retry (``RunErrorCode``).
+    public var errorCode: RunErrorCode?
     public var replans: Int
     public var createdAt: Date
     public var startedAt: Date?
@@ -115,6 +127,7 @@ public struct TaskRun: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case id, request, status, plan, steps, answer, verification, usage, error, replans
+        case errorCode = "error_code"
         case createdAt = "created_at"
         case startedAt = "started_at"
         case finishedAt = "finished_at"

@@ -18,12 +18,27 @@ public protocol Tool: Sendable {
     var cacheTTL: Duration? { get }
     /// Runs the call. Throws ``ToolError`` for outcomes the planner should see; anything else fails the run.
     func invoke(_ arguments: ToolArguments, context: ToolContext) async throws -> ToolOutput
+    /// Decides what became of a side-effecting call that was journaled *pending* and never committed (the process
+    /// died while it was in flight), usually by asking the API what it did with `idempotencyKey`. Called on resume
+    /// instead of firing the call again blindly. The default cannot tell (``ToolReconciliation/unknown``).
+    func reconcile(idempotencyKey: String, arguments: ToolArguments) async throws -> ToolReconciliation
+}
+
+/// What a tool's reconcile hook found out about a pending call.
+public enum ToolReconciliation: Sendable, Hashable {
+    /// The call took effect; this is its result. It is committed without firing again.
+    case committed(ToolOutput)
+    /// The call did not take effect (or the API deduplicates by idempotency key): firing it again is safe.
+    case safeToRetry
+    /// The tool cannot tell: the run stops for a person to check.
+    case unknown
 }
 
 extension Tool {
     public var hasSideEffects: Bool { false }
     public var timeout: Duration { .seconds(10) }
     public var cacheTTL: Duration? { nil }
+    public func reconcile(idempotencyKey: String, arguments: ToolArguments) async throws -> ToolReconciliation { .unknown }
 
     /// The definition a model sees.
     public var definition: ToolDefinition {

@@ -19,6 +19,8 @@ public struct DeploymentSettings: Sendable, Hashable {
     public var prices: TokenPrices
     /// Bound on one attempt: until the whole answer for a complete call, until the first byte of a stream.
     public var timeout: Duration
+    /// Retries of a retryable failure on this deployment before falling back; nil uses the router's policy.
+    public var maxRetries: Int?
     /// Calls to this deployment in flight at once; further calls wait.
     public var maxConcurrency: Int
     /// False for servers that do not return `tool_calls` (small local models): tools are emulated with `json_schema`.
@@ -29,7 +31,7 @@ public struct DeploymentSettings: Sendable, Hashable {
     public init(
         name: String, kind: Kind = .openAICompatible, baseURL: String, apiKeyVariable: String? = nil, apiKey: String? = nil,
         model: String, prices: TokenPrices = .free, timeout: Duration = .seconds(60), maxConcurrency: Int = 64,
-        nativeTools: Bool = true, streamUsage: Bool = true
+        nativeTools: Bool = true, streamUsage: Bool = true, maxRetries: Int? = nil
     ) {
         self.name = name
         self.kind = kind
@@ -39,6 +41,7 @@ public struct DeploymentSettings: Sendable, Hashable {
         self.model = model
         self.prices = prices
         self.timeout = timeout
+        self.maxRetries = maxRetries
         self.maxConcurrency = maxConcurrency
         self.nativeTools = nativeTools
         self.streamUsage = streamUsage

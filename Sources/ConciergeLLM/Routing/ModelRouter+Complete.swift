@@ -3,30 +3,47 @@ import Foundation
 import Logging
 
 extension ModelRouter {
+    /// Answers from the cache or the first deployment that succeeds. The answer (or the error) carries the call's
+    /// ``CallCharge``: the sum of the ledger rows this call wrote, so a caller can account for it without prices.
     public func complete(_ request: ChatRequest) async throws -> ChatResponse {
         let chain = try chain(for: request.model)
         let cacheKey = cache != nil && ResponseCacheKey.isCacheable(request) ? ResponseCacheKey(request) : nil
-        if let cacheKey, let hit = await cachedResponse(cacheKey, request: request) { return hit }
-        let response = try await withFallback(chain) { entry, attempt in
-            let start = clock.now()
-            do {
-                var response = try await entry.chat.complete(request)
-                let usage = response.usage ?? UsageEstimator.estimate(request, completionCharacters: Self.characters(response))
-                response.usage = usage
-                let elapsed = clock.now() - start
-                await record(entry, request, operation: "chat", attempt: attempt, elapsed: elapsed, ttft: nil, outcome: .success, usage: usage)
-                observeQuota(entry, response.provider)
-                return response
-            } catch {
-                let failure = Self.classify(error)
-                await record(
-                    entry, request, operation: "chat", attempt: attempt, elapsed: clock.now() - start, ttft: nil,
-                    outcome: Self.outcome(failure), usage: failure.usage ?? .zero, errorKind: "\(failure.kind)"
-                )
-                throw failure
-            }
+        if let cacheKey, var hit = await cachedResponse(cacheKey, request: request) {
+            hit.charge = CallCharge(attempts: 1)
+            return hit
         }
+        var charge = CallCharge.zero
+        var response: ChatResponse
+        do {
+            response = try await withFallback(chain) { entry, attempt in
+                let start = clock.now()
+                do {
+                    var response = try await entry.chat.complete(request)
+                    let usage = response.usage ?? UsageEstimator.estimate(request, completionCharacters: Self.characters(response))
+                    response.usage = usage
+                    let elapsed = clock.now() - start
+                    let cost = await record(entry, request, operation: "chat", attempt: attempt, elapsed: elapsed, ttft: nil, outcome: .success, usage: usage)
+                    charge.add(usage, cost: cost)
+                    observeQuota(entry, response.provider)
+                    return response
+                } catch {
+                    let failure = Self.classify(error)
+                    let usage = failure.usage ?? .zero
+                    let cost = await record(
+                        entry, request, operation: "chat", attempt: attempt, elapsed: clock.now() - start, ttft: nil,
+                        outcome: Self.outcome(failure), usage: usage, errorKind: "\(failure.kind)"
+                    )
+                    charge.add(usage, cost: cost)
+                    throw failure
+                }
+            }
+        } catch var error as LLMError {
+            error.charge = charge
+            throw error
+        }
+        response.charge = nil
         if let cacheKey { await store(response, key: cacheKey) }
+        response.charge = charge
         return response
     }
 
@@ -51,11 +68,12 @@ extension ModelRouter {
     }
 
     /// Writes the ledger row and the metrics of one attempt. A ledger failure is logged, never thrown:
-    /// the provider already answered (and billed), so the caller gets the answer.
+    /// the provider already answered (and billed), so the caller gets the answer. Returns the row's cost.
+    @discardableResult
     func record(
         _ entry: Entry, _ request: ChatRequest, operation: String, attempt: Int, elapsed: Duration, ttft: Duration?,
         outcome: UsageOutcome, usage: TokenUsage, errorKind: String? = nil
-    ) async {
+    ) async -> MicroUSD {
         let cost = entry.settings.prices.cost(of: usage)
         metrics.attempt(deployment: entry.name, model: entry.settings.model, outcome: outcome, duration: elapsed, timeToFirstToken: ttft)
         metrics.usage(deployment: entry.name, model: entry.settings.model, usage: usage, cost: cost)
@@ -67,6 +85,7 @@ extension ModelRouter {
             outcome: outcome, errorKind: errorKind
         )
         await write(row)
+        return cost
     }
 
     func write(_ row: UsageRecord) async {

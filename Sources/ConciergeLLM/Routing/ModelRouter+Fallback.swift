@@ -39,7 +39,7 @@ extension ModelRouter {
                         "Attempt failed",
                         metadata: ["llm.deployment": .string(entry.name), "llm.attempt": .stringConvertible(attempt), "error.type": .string("\(failure.kind)")]
                     )
-                    guard failure.isRetryable, retry < settings.retry.maxRetries,
+                    guard failure.isRetryable, retry < entry.settings.maxRetries ?? settings.retry.maxRetries,
                         let delay = settings.retry.delay(beforeRetry: retry, retryAfter: failure.retryAfter)
                     else { break }
                     retry += 1

@@ -114,9 +114,7 @@ struct ConciergeServer {
         services.append(SchemaGatedService(gate: schema, inner: AuditRetentionSweeper(
             log: opened.audit, retentionDays: configuration.auditRetentionDays, interval: .seconds(3600), logger: logger
         )))
-        services.append(SchemaGatedService(gate: schema, inner: RunRetentionSweeper(
-            runs: runs, retentionSeconds: configuration.tasksRetentionDays * 86_400, interval: .seconds(86_400), logger: logger
-        )))
+        services.append(SchemaGatedService(gate: schema, inner: TasksComposition.retentionSweeper(configuration, runs: runs, logger: logger)))
         services.append(application)
         services.append(DrainGate(readiness: readiness, delay: .seconds(configuration.shutdownDelaySeconds), logger: logger))
         let groupConfiguration = ServiceGroupConfiguration(

@@ -32,7 +32,9 @@ enum TasksComposition {
             model: model, tools: tools.all, unitNames: UnitConvertTool.unitNames,
             settings: .init(
                 maxSteps: configuration.tasksMaxSteps,
-                executor: .init(maxConcurrency: configuration.tasksStepConcurrency, maxAttempts: configuration.tasksToolAttempts)
+                executor: .init(maxConcurrency: configuration.tasksStepConcurrency, maxAttempts: configuration.tasksToolAttempts),
+                planMaxTokens: configuration.tasksPlanMaxTokens, judgeMaxTokens: configuration.tasksJudgeMaxTokens,
+                planTimeout: .milliseconds(Int64(configuration.tasksPlanTimeoutSeconds * 1000))
             ),
             metrics: AgentMetrics(factory: metrics), logger: logger
         )
@@ -46,6 +48,12 @@ enum TasksComposition {
             runs: runs, jobs: jobs, runner: runner(configuration, model: model, httpClient: httpClient, metrics: metrics, logger: logger),
             maxTaskCharacters: configuration.tasksMaxCharacters, logger: logger
         )
+    }
+
+    /// The daily sweep of finished runs past `tasks.retention_days`; `serve` and `worker` both run it (the delete is
+    /// idempotent, so several processes sweeping the same database is harmless).
+    static func retentionSweeper(_ configuration: AppConfiguration, runs: any RunStore, logger: Logger) -> RunRetentionSweeper {
+        RunRetentionSweeper(runs: runs, retentionSeconds: configuration.tasksRetentionDays * 86_400, interval: .seconds(86_400), logger: logger)
     }
 
     /// Registers the `tasks` queue's handler.

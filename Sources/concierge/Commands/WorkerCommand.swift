@@ -50,8 +50,9 @@ struct WorkerCommand: AsyncParsableCommand {
             configuration, environment: ProcessInfo.processInfo.environment, ledger: opened.ledger, cache: opened.cache,
             metricsFactory: factory, logger: logger
         )
+        let runs = try TasksComposition.runStore(for: opened.store)
         let tasks = TasksComposition.service(
-            configuration, runs: try TasksComposition.runStore(for: opened.store), jobs: jobs.store, model: models.router, httpClient: models.httpClient, metrics: factory, logger: logger
+            configuration, runs: runs, jobs: jobs.store, model: models.router, httpClient: models.httpClient, metrics: factory, logger: logger
         )
         let worker = JobsComposition.worker(configuration, store: jobs.store, tasks: tasks, metrics: factory, logger: logger)
         let schema = SchemaGate()
@@ -61,6 +62,7 @@ struct WorkerCommand: AsyncParsableCommand {
         services.append(MigrationService(store: opened.store, gate: schema))
         services.append(SchemaGatedService(gate: schema, inner: worker))
         services.append(SchemaGatedService(gate: schema, inner: JobsComposition.sweeper(configuration, store: jobs.store, logger: logger)))
+        services.append(SchemaGatedService(gate: schema, inner: TasksComposition.retentionSweeper(configuration, runs: runs, logger: logger)))
         let group = ServiceGroup(
             configuration: .init(
                 services: services.map { .init(service: $0) },

@@ -69,6 +69,10 @@ struct AppConfiguration: Sendable, Equatable {
     var llmLocalModel = "SmolLM2-135M-Instruct"
     var llmTimeoutSeconds = 60.0
     var llmMaxRetries = 2
+    /// The built-in `local` deployment's own bounds: a small model on a busy CPU is slow, not flaky, so one
+    /// short attempt and then the rule planner beats minutes of retries.
+    var llmLocalTimeoutSeconds = 20.0
+    var llmLocalMaxRetries = 0
     var llmBreakerFailures = 5
     var llmBreakerCoolDownSeconds = 30.0
     var llmCacheTTLSeconds = 3600.0
@@ -84,6 +88,9 @@ struct AppConfiguration: Sendable, Equatable {
     var tasksStepConcurrency = 4
     /// Attempts per tool call (retryable errors only).
     var tasksToolAttempts = 3
+    var tasksPlanMaxTokens = 512
+    var tasksJudgeMaxTokens = 192
+    var tasksPlanTimeoutSeconds = 30.0
     /// Finished runs older than this are deleted by the daily sweep.
     var tasksRetentionDays = 7.0
     /// Open-Meteo's geocoding and forecast base URLs (the `weather` tool).

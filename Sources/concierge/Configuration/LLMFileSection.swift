@@ -26,6 +26,8 @@ struct LLMFileSection: Sendable, Equatable, Decodable {
         var model: String
         var prices: Prices?
         var timeoutS: Double?
+        /// Retries on this deployment before falling back; defaults to `llm.max_retries`.
+        var maxRetries: Int?
         var maxConcurrency: Int?
         var nativeTools: Bool?
         var streamUsage: Bool?
@@ -37,6 +39,7 @@ struct LLMFileSection: Sendable, Equatable, Decodable {
             case baseURL = "base_url"
             case apiKeyEnv = "api_key_env"
             case timeoutS = "timeout_s"
+            case maxRetries = "max_retries"
             case maxConcurrency = "max_concurrency"
             case nativeTools = "native_tools"
             case streamUsage = "stream_usage"

@@ -40,7 +40,8 @@ struct LLMSetup: Sendable {
         if !setup.deployments.contains(where: { $0.name == localName }) {
             setup.deployments.append(DeploymentSettings(
                 name: localName, baseURL: "http://127.0.0.1:\(configuration.llmLocalPort)/v1", model: configuration.llmLocalModel,
-                timeout: timeout, maxConcurrency: 8, nativeTools: false
+                timeout: .milliseconds(Int64(configuration.llmLocalTimeoutSeconds * 1000)), maxConcurrency: 8, nativeTools: false,
+                maxRetries: configuration.llmLocalMaxRetries
             ))
             setup.embeddingDeployments.insert(localName)
         }
@@ -100,7 +101,7 @@ struct LLMSetup: Sendable {
             name: entry.name, kind: kind, baseURL: baseURL, apiKeyVariable: keyVariable, apiKey: key, model: entry.model, prices: prices,
             timeout: entry.timeoutS.map { .milliseconds(Int64($0 * 1000)) } ?? defaultTimeout,
             maxConcurrency: entry.maxConcurrency ?? 64, nativeTools: entry.nativeTools ?? preset?.nativeTools ?? true,
-            streamUsage: entry.streamUsage ?? true
+            streamUsage: entry.streamUsage ?? true, maxRetries: entry.maxRetries.map { min(max($0, 0), 10) }
         ))
     }
 }

@@ -206,6 +206,16 @@ enum Settings {
             config.llmLocalModel = raw
             return nil
         },
+        Setting("llm.local_timeout_s", env: "CONCIERGE_LLM_LOCAL_TIMEOUT_S", default: "20") { raw, config in
+            guard let seconds = Double(raw), seconds.isFinite, seconds > 0, seconds <= 3600 else { return "must be seconds from 0 to 3600, got '\(raw)'" }
+            config.llmLocalTimeoutSeconds = seconds
+            return nil
+        },
+        Setting("llm.local_max_retries", env: "CONCIERGE_LLM_LOCAL_MAX_RETRIES", default: "0") { raw, config in
+            guard let count = Int(raw), (0...10).contains(count) else { return "must be an integer from 0 to 10, got '\(raw)'" }
+            config.llmLocalMaxRetries = count
+            return nil
+        },
         Setting("llm.timeout_s", env: "CONCIERGE_LLM_TIMEOUT_S", default: "60") { raw, config in
             guard let seconds = Double(raw), seconds.isFinite, seconds > 0, seconds <= 3600 else { return "must be seconds from 0 to 3600, got '\(raw)'" }
             config.llmTimeoutSeconds = seconds
@@ -291,6 +301,21 @@ enum Settings {
         Setting("tasks.tool_attempts", env: "CONCIERGE_TASKS_TOOL_ATTEMPTS", default: "3") { raw, config in
             guard let value = Int(raw), (1...10).contains(value) else { return "must be an integer from 1 to 10, got '\(raw)'" }
             config.tasksToolAttempts = value
+            return nil
+        },
+        Setting("tasks.plan_max_tokens", env: "CONCIERGE_TASKS_PLAN_MAX_TOKENS", default: "512") { raw, config in
+            guard let value = Int(raw), (64...32_768).contains(value) else { return "must be an integer from 64 to 32768, got '\(raw)'" }
+            config.tasksPlanMaxTokens = value
+            return nil
+        },
+        Setting("tasks.judge_max_tokens", env: "CONCIERGE_TASKS_JUDGE_MAX_TOKENS", default: "192") { raw, config in
+            guard let value = Int(raw), (32...32_768).contains(value) else { return "must be an integer from 32 to 32768, got '\(raw)'" }
+            config.tasksJudgeMaxTokens = value
+            return nil
+        },
+        Setting("tasks.plan_timeout_s", env: "CONCIERGE_TASKS_PLAN_TIMEOUT_S", default: "30") { raw, config in
+            guard let seconds = Double(raw), seconds.isFinite, seconds > 0, seconds <= 3600 else { return "must be seconds from 0 to 3600, got '\(raw)'" }
+            config.tasksPlanTimeoutSeconds = seconds
             return nil
         },
     ]

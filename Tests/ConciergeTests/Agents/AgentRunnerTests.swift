@@ -67,19 +67,43 @@ import Testing
 
     @Test func unknownToolTwiceFallsBackToRules() async throws {
         let unknown = Self.plan(#"[{"id":"a","tool":"stock_price","arguments":{},"depends_on":[],"purpose":"x"}]"#)
-        let model = ScriptedChatModel(steps: [.respond(unknown), .respond(unknown), .respond(Self.pass)])
+        let model = ScriptedChatModel(steps: [.respond(unknown), .respond(unknown)])
         let recorder = MemoryRunRecorder()
         let run = try await run(runner(model), .fresh(Self.acceptance), recorder)
         #expect(run.status == .succeeded)
         #expect(run.plan?.planner == "rules")
+        // The model that could not plan does not judge the rule plan
+        #expect(run.verification?.method == "steps")
+        #expect(model.remainingSteps == 0 && model.unexpectedCalls == 0)
+        #expect(run.usage.llmCalls == 2)
         #expect(recorder.events("planner_fallback").first?["reason"]?.stringValue?.contains("stock_price") == true)
     }
 
     @Test func modelDownFallsBackToRulesAndTheJudgeIsSkipped() async throws {
-        let model = ScriptedChatModel(steps: [.fail(LLMError(.unavailable, "all circuits open")), .fail(LLMError(.unavailable, "all circuits open"))])
+        let model = ScriptedChatModel(steps: [.fail(LLMError(.unavailable, "all circuits open"))])
         let run = try await run(runner(model), .fresh(Self.acceptance), MemoryRunRecorder())
         #expect(run.status == .succeeded && run.plan?.planner == "rules")
         #expect(run.verification?.method == "steps")
+        #expect(model.callCount == 1 && model.unexpectedCalls == 0)
+    }
+
+    @Test func aModelPastThePlanTimeoutIsLeftForTheRulePlanner() async throws {
+        let model = ScriptedChatModel(steps: [.hang])
+        let runner = AgentRunner(model: model, tools: tools, unitNames: UnitConvertTool.unitNames,
+                                 settings: .init(planTimeout: .milliseconds(50)), logger: .quiet)
+        let recorder = MemoryRunRecorder()
+        let run = try await run(runner, .fresh(Self.acceptance), recorder)
+        #expect(run.status == .succeeded && run.plan?.planner == "rules")
+        #expect(recorder.events("planner_fallback").first?["reason"]?.stringValue?.contains("no plan within") == true)
+        #expect(model.callCount == 1)
+    }
+
+    @Test func plannerAndJudgeCallsAreCappedInTokens() async throws {
+        let model = ScriptedChatModel(steps: [.respond(Self.goodPlan), .respond(Self.pass)])
+        let runner = AgentRunner(model: model, tools: tools, unitNames: UnitConvertTool.unitNames,
+                                 settings: .init(planMaxTokens: 300, judgeMaxTokens: 40), logger: .quiet)
+        _ = try await run(runner, .fresh(Self.acceptance), MemoryRunRecorder())
+        #expect(model.requests.map(\.maxTokens) == [300, 40])
     }
 
     @Test func failedVerificationReplansOnceWithTheReasons() async throws {

@@ -96,7 +96,7 @@ import Testing
         _ = try await executor([send]).execute(plan, runID: "r", journal: recorder, events: recorder)
         #expect(seen.withLock { $0 } == ["pending"])
         #expect(recorder.calls["a"]?.status == .succeeded)
-        // A pending record left by a crash stops the run instead of sending twice.
+        // A pending record left by a crash stops the run instead of sending twice (the tool has no reconcile hook).
         let crashed = MemoryRunRecorder()
         try await crashed.record(ToolCallRecord(stepID: "a", tool: "send", arguments: [:], status: .pending, idempotencyKey: "r:a"))
         await #expect(throws: Executor.PendingSideEffect.self) {

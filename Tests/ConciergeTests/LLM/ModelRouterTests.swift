@@ -119,9 +119,11 @@ import Testing
 }
 
 extension LLMError {
-    func withDeployment(_ name: String) -> LLMError {
+    /// The error as the router rethrows it: naming the deployment, with the charge of the attempts made.
+    func withDeployment(_ name: String, attempts: Int = 1) -> LLMError {
         var copy = self
         copy.deployment = name
+        copy.charge = CallCharge(attempts: attempts)
         return copy
     }
 }
