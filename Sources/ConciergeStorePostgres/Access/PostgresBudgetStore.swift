@@ -36,6 +36,11 @@ extension PostgresStore: BudgetStore {
         try await client.query("DELETE FROM budget_reservations WHERE id = \(reservationID)", logger: logger)
     }
 
+    public func release(_ reservationIDs: [String]) async throws {
+        guard !reservationIDs.isEmpty else { return }
+        try await client.query("DELETE FROM budget_reservations WHERE id = ANY(\(reservationIDs))", logger: logger)
+    }
+
     public func spent(callerID: String, since: Date) async throws -> MicroUSD {
         try await client.withConnection { connection in
             MicroUSD(try await Self.spent(connection, callerID: callerID, since: since, logger: logger))

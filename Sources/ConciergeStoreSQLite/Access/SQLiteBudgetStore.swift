@@ -30,6 +30,14 @@ extension SQLiteStore: BudgetStore {
         }
     }
 
+    public func release(_ reservationIDs: [String]) async throws {
+        guard !reservationIDs.isEmpty else { return }
+        try await pool.write { db in
+            let statement = try db.cachedStatement(sql: "DELETE FROM budget_reservations WHERE id = ?")
+            for id in reservationIDs { try statement.execute(arguments: [id]) }
+        }
+    }
+
     public func spent(callerID: String, since: Date) async throws -> MicroUSD {
         try await pool.read { db in MicroUSD(try Self.spent(db, callerID: callerID, since: since)) }
     }
