@@ -10,7 +10,7 @@
 #   instant  answers at once (~90k req/s on this machine): measures Concierge's own CPU per call.
 #   10ms     answers after a fixed 10 ms (echo_sleep): a provider far faster than any real one (hosted models take
 #            hundreds of ms to a first token), so "share of direct" is what Concierge takes away from a provider.
-# Select with BENCH_PROFILES="instant 10ms" (default both).
+# Select with BENCH_PROFILES="instant 10ms" (default both) and BENCH_CONCURRENCY="1 64" (default both).
 # Concierge runs the production path: SQLite in a temp dir, authentication on, every call with an API key that has a
 # request rate limit, a token rate limit and a daily budget (key lookup, GCRA checks, budget reservation and release,
 # one ledger row per call), default settings otherwise, info logs to /dev/null.
@@ -88,7 +88,8 @@ LUA
 export CONCIERGE_CONFIG="$work/config.yaml" CONCIERGE_DATA_DIR="$work/data" CONCIERGE_PORT=$gw_port
 "$bin" migrate >/dev/null 2>&1
 # Limits far above the load, so every check runs and none refuses: 100M requests/min, 10G tokens/min, $1M a day.
-key=$("$bin" keys create --name bench --role user --rpm 100000000 --tpm 10000000000 --budget-day 1000000 2>/dev/null | tail -1)
+# BENCH_KEY_LIMITS overrides them (for finding which check costs what).
+key=$("$bin" keys create --name bench --role user ${BENCH_KEY_LIMITS:---rpm 100000000 --tpm 10000000000 --budget-day 1000000} 2>/dev/null | tail -1)
 nginx -c "$work/nginx.conf" -p "$work" & nginx_pid=$!
 "$bin" serve >/dev/null 2>"$work/concierge.err" & gw_pid=$!
 cleanup() { kill "$gw_pid" 2>/dev/null || true; kill "$nginx_pid" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"; }
@@ -112,7 +113,7 @@ for kind in plain stream; do
   mode=$kind; [ "$profile" = instant ] || mode="$kind-$profile"
   body="{\"model\":\"$mode\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}"
   [ "$kind" = stream ] && body="{\"model\":\"$mode\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}"
-  for c in 1 64; do
+  for c in ${BENCH_CONCURRENCY:-1 64}; do
     read -r d50 d99 drps < <(run "http://127.0.0.1:$up_port/$mode/v1/chat/completions" "$body" "$c" "")
     read -r g50 g99 grps < <(run "http://127.0.0.1:$gw_port/v1/chat/completions" "$body" "$c" "$key")
     awk -v m="$kind $profile" -v c="$c" -v d50="$d50" -v d99="$d99" -v g50="$g50" -v g99="$g99" -v dr="$drps" -v gr="$grps" 'BEGIN {
