@@ -28,19 +28,20 @@ public enum SecretScrubber {
         return result
     }
 
-    /// Only ASCII letters, digits and dots, no JWT start, and not a lone 13–19 digit number: no pattern below can
-    /// match (each needs `:`, `=`, `@`, `+`, `-`, `_` or whitespace, or a number standing alone). Request ids,
-    /// durations and statuses take this path.
+    /// Only ASCII letters, digits, dots and slashes, no JWT start, and no run of 13 or more digits: no pattern below
+    /// can match (each needs `:`, `=`, `@`, `+`, `-`, `_` or whitespace, or a 13–19 digit card number). Request ids,
+    /// routes, durations and statuses take this path.
     static func isPlainToken(_ text: String) -> Bool {
-        var digits = 0
+        var run = 0
         for byte in text.utf8 {
             switch byte {
-            case 0x30...0x39: digits += 1
-            case 0x41...0x5A, 0x61...0x7A, 0x2E: continue
+            case 0x30...0x39:
+                run += 1
+                if run >= 13 { return false }
+            case 0x41...0x5A, 0x61...0x7A, 0x2E, 0x2F: run = 0
             default: return false
             }
         }
-        if digits == text.utf8.count, (13...19).contains(digits) { return false }
         return !text.contains("eyJ")
     }
 
