@@ -60,6 +60,21 @@ enum PostgresMigrations {
         ]),
         Migration(version: 4, name: "create_task_runs", statements: PostgresStore.runSchema),
         Migration(version: 5, name: "create_api_keys", statements: PostgresAccessSchema.statements),
+        Migration(version: 6, name: "create_budget_spend", statements: [
+            """
+            CREATE TABLE budget_spend (
+                caller_id TEXT NOT NULL,
+                day INTEGER NOT NULL,
+                cost_micro_usd BIGINT NOT NULL,
+                PRIMARY KEY (caller_id, day)
+            )
+            """,
+            """
+            INSERT INTO budget_spend (caller_id, day, cost_micro_usd)
+            SELECT caller_id, floor(extract(epoch FROM created_at) / 86400)::INTEGER, SUM(cost_micro_usd) FROM llm_ledger
+            WHERE caller_id IS NOT NULL GROUP BY 1, 2
+            """,
+        ]),
     ]
 }
 

@@ -6,12 +6,23 @@ import PostgresNIO
 extension PostgresStore: UsageLedger {
     public func record(_ records: [UsageRecord]) async throws {
         guard !records.isEmpty else { return }
-        if records.count == 1 {
+        let increments = BudgetSpend.increments(records)
+        if records.count == 1, increments.isEmpty {
             try await client.query(Self.insert(records[0]), logger: logger)
             return
         }
         try await client.withTransaction(logger: logger) { connection in
             for record in records { try await connection.query(Self.insert(record), logger: logger) }
+            // The per-day spend the budget checks read (migration 6); sorted, so concurrent writers never deadlock.
+            for increment in increments {
+                try await connection.query(
+                    """
+                    INSERT INTO budget_spend (caller_id, day, cost_micro_usd) VALUES (\(increment.callerID), \(increment.day), \(increment.cost))
+                    ON CONFLICT (caller_id, day) DO UPDATE SET cost_micro_usd = budget_spend.cost_micro_usd + EXCLUDED.cost_micro_usd
+                    """,
+                    logger: logger
+                )
+            }
         }
     }
 

@@ -60,6 +60,21 @@ enum SQLiteMigrations {
         ]),
         Migration(version: 4, name: "create_task_runs", statements: SQLiteStore.runSchema),
         Migration(version: 5, name: "create_api_keys", statements: SQLiteAccessSchema.statements),
+        Migration(version: 6, name: "create_budget_spend", statements: [
+            """
+            CREATE TABLE budget_spend (
+                caller_id TEXT NOT NULL,
+                day INTEGER NOT NULL,
+                cost_micro_usd INTEGER NOT NULL,
+                PRIMARY KEY (caller_id, day)
+            ) WITHOUT ROWID
+            """,
+            """
+            INSERT INTO budget_spend (caller_id, day, cost_micro_usd)
+            SELECT caller_id, CAST(created_at / 86400 AS INTEGER), SUM(cost_micro_usd) FROM llm_ledger
+            WHERE caller_id IS NOT NULL GROUP BY 1, 2
+            """,
+        ]),
     ]
 }
 

@@ -8,6 +8,16 @@ extension SQLiteStore: UsageLedger {
         guard !records.isEmpty else { return }
         try await pool.write { db in
             for record in records { try Self.insert(record, db) }
+            // The per-day spend the budget checks read (migration 6), in the same transaction as the rows.
+            let statement = try db.cachedStatement(
+                sql: """
+                    INSERT INTO budget_spend (caller_id, day, cost_micro_usd) VALUES (?, ?, ?)
+                    ON CONFLICT (caller_id, day) DO UPDATE SET cost_micro_usd = budget_spend.cost_micro_usd + excluded.cost_micro_usd
+                    """
+            )
+            for increment in BudgetSpend.increments(records) {
+                try statement.execute(arguments: [increment.callerID, increment.day, increment.cost])
+            }
         }
     }
 

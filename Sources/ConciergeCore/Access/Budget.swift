@@ -67,8 +67,16 @@ public protocol BudgetStore: Sendable {
     func reserve(_ reservation: BudgetReservation, windows: [BudgetWindow], now: Date, reservationTTL: TimeInterval) async throws
     /// Drops a reservation once the call's ledger rows are written.
     func release(_ reservationID: String) async throws
+    /// Drops several reservations at once (one transaction where the store can).
+    func release(_ reservationIDs: [String]) async throws
     /// The caller's ledger spend since `since` (reservations not included).
     func spent(callerID: String, since: Date) async throws -> MicroUSD
+}
+
+extension BudgetStore {
+    public func release(_ reservationIDs: [String]) async throws {
+        for id in reservationIDs { try await release(id) }
+    }
 }
 
 /// What a chat call can cost at most, from its prompt and `max_tokens` at the dearest deployment it may reach.

@@ -10,12 +10,15 @@ public struct BudgetGuard: Sendable {
     /// Reservations older than this no longer count (a crashed replica's are forgotten); longer than any call.
     public let reservationTTL: TimeInterval
     let now: @Sendable () -> Date
+    /// When the ledger writes behind the response, reservations are released only once the call's rows are durable.
+    let barrier: (any LedgerBarrier)?
 
     public init(
         store: any BudgetStore, estimator: any CostEstimator, defaultMaxTokens: Int = 4096, reservationTTL: TimeInterval = 900,
-        now: @escaping @Sendable () -> Date = { Date() }
+        barrier: (any LedgerBarrier)? = nil, now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.store = store
+        self.barrier = barrier
         self.estimator = estimator
         self.defaultMaxTokens = defaultMaxTokens
         self.reservationTTL = reservationTTL
@@ -39,9 +42,14 @@ public struct BudgetGuard: Sendable {
         return reservation
     }
 
-    /// Releases a reservation after the call, whatever its outcome. Best effort: an unreleased one lapses after the TTL.
+    /// Releases a reservation after the call, whatever its outcome: at once, or with a ``LedgerBarrier`` after the
+    /// call's ledger rows are durable. Best effort: an unreleased one lapses after the TTL.
     public func settle(_ reservation: BudgetReservation?) async {
         guard let reservation else { return }
+        if let barrier {
+            barrier.releaseAfterDurable(reservation.id)
+            return
+        }
         try? await store.release(reservation.id)
     }
 

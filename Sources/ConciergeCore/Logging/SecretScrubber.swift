@@ -3,29 +3,61 @@
 /// addresses, phone numbers and card numbers (Luhn-checked, so ids and amounts stay readable).
 public enum SecretScrubber {
     public static func scrub(_ text: String) -> String {
-        // Fast path: the common log line carries nothing that could be a credential or personal data.
+        // Fast paths: the common log value (a route, a status, a duration, a request id) can hold nothing to redact.
         guard text.contains(where: { $0.isNumber || $0 == "@" || $0 == ":" || $0 == "_" || $0 == "-" || $0 == "=" })
             || text.contains("earer") || text.contains("eyJ")
         else { return text }
+        if isPlainToken(text) { return text }
         var result = text
-        result.replace(#/(?i)((?:authorization|x-api-key|api[_-]?key|password|secret|token)["']?\s*[:=]\s*["']?)(?:bearer\s+|basic\s+)?[^\s"',;}]+/#) {
-            "\($0.output.1)[REDACTED]"
-        }
-        result.replace(#/(?i)(bearer\s+)[A-Za-z0-9._~+\/=-]+/#) { "\($0.output.1)[REDACTED]" }
-        result.replace(#/eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/#) { _ in "[REDACTED]" }
-        result.replace(#/(sk-|ck_)[A-Za-z0-9_-]{8,}/#) { _ in "[REDACTED]" }
-        result.replace(#/(://[^:/@\s]+:)[^@\s]+@/#) { "\($0.output.1)***@" }
-        result.replace(#/[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/#) { _ in "[EMAIL]" }
+        let p = Patterns.shared
+        result.replace(p.keyValue) { "\($0.output.1)[REDACTED]" }
+        result.replace(p.bearer) { "\($0.output.1)[REDACTED]" }
+        result.replace(p.jwt) { _ in "[REDACTED]" }
+        result.replace(p.apiKey) { _ in "[REDACTED]" }
+        result.replace(p.urlPassword) { "\($0.output.1)***@" }
+        result.replace(p.email) { _ in "[EMAIL]" }
         // No lookbehind in Swift regexes: the character before a number is captured and put back.
-        result.replace(#/(^|[^\w.])((?:\d[ -]?){12,18}\d)(?![\w.])/#) { match in
+        result.replace(p.card) { match in
             match.output.1 + (luhnValid(match.output.2) ? "[CARD]" : match.output.2)
         }
-        result.replace(#/(^|[^\w.:+-])((?:\+\d{1,3}[ -]?)?(?:\(\d{1,4}\)[ -]?)?\d{2,4}(?:[ -]\d{2,4}){1,4})(?![\w.:-])/#) { match in
+        result.replace(p.phone) { match in
             let digits = match.output.2.filter(\.isNumber).count
             return match.output.1 + ((9...15).contains(digits) ? "[PHONE]" : match.output.2)
         }
-        result.replace(#/(^|[^\w.])\+\d{9,15}(?![\w.])/#) { match in match.output.1 + "[PHONE]" }
+        result.replace(p.internationalPhone) { match in match.output.1 + "[PHONE]" }
         return result
+    }
+
+    /// Only ASCII letters, digits, dots and slashes, no JWT start, and no run of 13 or more digits: no pattern below
+    /// can match (each needs `:`, `=`, `@`, `+`, `-`, `_` or whitespace, or a 13–19 digit card number). Request ids,
+    /// routes, durations and statuses take this path.
+    static func isPlainToken(_ text: String) -> Bool {
+        var run = 0
+        for byte in text.utf8 {
+            switch byte {
+            case 0x30...0x39:
+                run += 1
+                if run >= 13 { return false }
+            case 0x41...0x5A, 0x61...0x7A, 0x2E, 0x2F: run = 0
+            default: return false
+            }
+        }
+        return !text.contains("eyJ")
+    }
+
+    /// Compiled once: a regex literal in a function body is parsed again on every call, which made scrubbing the
+    /// access log line the largest CPU cost of a gateway call.
+    struct Patterns: @unchecked Sendable {  // Regex values are immutable once built; only read after `shared` is made.
+        static let shared = Patterns()
+        let keyValue = #/(?i)((?:authorization|x-api-key|api[_-]?key|password|secret|token)["']?\s*[:=]\s*["']?)(?:bearer\s+|basic\s+)?[^\s"',;}]+/#
+        let bearer = #/(?i)(bearer\s+)[A-Za-z0-9._~+\/=-]+/#
+        let jwt = #/eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/#
+        let apiKey = #/(sk-|ck_)[A-Za-z0-9_-]{8,}/#
+        let urlPassword = #/(://[^:/@\s]+:)[^@\s]+@/#
+        let email = #/[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/#
+        let card = #/(^|[^\w.])((?:\d[ -]?){12,18}\d)(?![\w.])/#
+        let phone = #/(^|[^\w.:+-])((?:\+\d{1,3}[ -]?)?(?:\(\d{1,4}\)[ -]?)?\d{2,4}(?:[ -]\d{2,4}){1,4})(?![\w.:-])/#
+        let internationalPhone = #/(^|[^\w.])\+\d{9,15}(?![\w.])/#
     }
 
     static func luhnValid(_ text: Substring) -> Bool {

@@ -37,7 +37,7 @@ public struct AnthropicChatModel: ChatModel {
         } catch {
             throw ProviderTransport.classify(error)
         }
-        return response
+        return AnthropicStructuredOutput(request).map { $0.mapBack(response) } ?? response
     }
 
     public func stream(_ request: ChatRequest, onEvent: (ChatStreamEvent) async throws -> Void) async throws {
@@ -49,7 +49,7 @@ public struct AnthropicChatModel: ChatModel {
         try await onEvent(.started(id: nil, model: deployment.model, provider: ProviderTransport.providerInfo(head.headers)))
         try await SSEStreamDriver.run(
             body: head.body,
-            translator: AnthropicStreamTranslator(),
+            translator: AnthropicStreamTranslator(structuredToolName: AnthropicStructuredOutput(request)?.toolName),
             firstByteTimeout: max(deployment.timeout - (ContinuousClock.now - start), .milliseconds(1)),
             onEvent: onEvent
         )

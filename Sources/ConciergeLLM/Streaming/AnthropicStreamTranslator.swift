@@ -47,7 +47,16 @@ struct AnthropicStreamTranslator: StreamTranslator {
         }
     }
 
+    /// The forced tool of ``AnthropicStructuredOutput``: its input streams out as content, not as a tool call.
+    let structuredToolName: String?
     private(set) var isComplete = false
+    /// Content block index of the structured answer.
+    private var structuredIndex: Int?
+
+    init(structuredToolName: String? = nil) {
+        self.structuredToolName = structuredToolName
+    }
+
     private var promptUsage: AnthropicUsage?
     /// Content block index → tool call index.
     private var toolIndexes: [Int: Int] = [:]
@@ -65,19 +74,29 @@ struct AnthropicStreamTranslator: StreamTranslator {
             return []
         case "content_block_start":
             guard let block = event.contentBlock, block.type == "tool_use", let index = event.index else { return [] }
+            if let structuredToolName, block.name == structuredToolName {
+                structuredIndex = index
+                return []
+            }
             let toolIndex = toolIndexes.count
             toolIndexes[index] = toolIndex
             return [.toolCall(index: toolIndex, id: block.id, name: block.name, arguments: "")]
         case "content_block_delta":
             guard let delta = event.delta else { return [] }
             if let text = delta.text, !text.isEmpty { return [.content(text)] }
+            if let json = delta.partialJSON, event.index != nil, event.index == structuredIndex {
+                return json.isEmpty ? [] : [.content(json)]
+            }
             if let json = delta.partialJSON, let index = event.index, let toolIndex = toolIndexes[index], !json.isEmpty {
                 return [.toolCall(index: toolIndex, id: nil, name: nil, arguments: json)]
             }
             return []
         case "message_delta":
             var events: [ChatStreamEvent] = []
-            if let reason = AnthropicRequestBody.finishReason(event.delta?.stopReason) { events.append(.finished(reason)) }
+            if var reason = AnthropicRequestBody.finishReason(event.delta?.stopReason) {
+                if reason == .toolCalls, structuredIndex != nil, toolIndexes.isEmpty { reason = .stop }
+                events.append(.finished(reason))
+            }
             if let final = event.usage {
                 let merged = AnthropicUsage(
                     inputTokens: final.inputTokens ?? promptUsage?.inputTokens,

@@ -12,8 +12,8 @@ struct AnthropicRequestBody: Encodable {
     let maxTokens: Int
     let system: String?
     let messages: [Message]
-    let tools: [JSONValue]?
-    let toolChoice: JSONValue?
+    var tools: [JSONValue]?
+    var toolChoice: JSONValue?
     let temperature: Double?
     let topP: Double?
     let stopSequences: [String]?
@@ -32,7 +32,10 @@ struct AnthropicRequestBody: Encodable {
 
     init(_ request: ChatRequest, model: String, stream: Bool) {
         var systemParts = request.messages.filter { $0.role == .system }.compactMap(\.content)
-        if case .jsonSchema(_, let schema, _) = request.responseFormat {
+        let structured = AnthropicStructuredOutput(request)
+        if structured != nil {
+            // The forced tool below carries the schema.
+        } else if case .jsonSchema(_, let schema, _) = request.responseFormat {
             systemParts.append("Reply only with one JSON value that matches this JSON schema, with no other text: \(ToolEmulation.text(schema))")
         } else if request.responseFormat == .jsonObject {
             systemParts.append("Reply only with one JSON object, with no other text.")
@@ -45,6 +48,10 @@ struct AnthropicRequestBody: Encodable {
             .object(["name": .string($0.name), "description": .string($0.description ?? ""), "input_schema": $0.parameters])
         }
         self.toolChoice = request.tools.isEmpty ? nil : request.toolChoice.map(Self.wire)
+        if let structured {
+            self.tools = [structured.tool]
+            self.toolChoice = structured.toolChoice
+        }
         self.temperature = request.temperature
         self.topP = request.topP
         self.stopSequences = request.stop.isEmpty ? nil : request.stop

@@ -36,13 +36,27 @@ extension PostgresStore: BudgetStore {
         try await client.query("DELETE FROM budget_reservations WHERE id = \(reservationID)", logger: logger)
     }
 
+    public func release(_ reservationIDs: [String]) async throws {
+        guard !reservationIDs.isEmpty else { return }
+        try await client.query("DELETE FROM budget_reservations WHERE id = ANY(\(reservationIDs))", logger: logger)
+    }
+
     public func spent(callerID: String, since: Date) async throws -> MicroUSD {
         try await client.withConnection { connection in
             MicroUSD(try await Self.spent(connection, callerID: callerID, since: since, logger: logger))
         }
     }
 
+    /// From the per-day sums when `since` is a UTC midnight (every budget window starts at one), else from the ledger.
     private static func spent(_ connection: PostgresConnection, callerID: String, since: Date, logger: Logger) async throws -> Int64 {
+        if BudgetSpend.isDayStart(since) {
+            let rows = try await connection.query(
+                "SELECT COALESCE(SUM(cost_micro_usd), 0)::BIGINT FROM budget_spend WHERE caller_id = \(callerID) AND day >= \(BudgetSpend.day(since))",
+                logger: logger
+            )
+            for try await value in rows.decode(Int64.self) { return value }
+            return 0
+        }
         let rows = try await connection.query(
             "SELECT COALESCE(SUM(cost_micro_usd), 0)::BIGINT FROM llm_ledger WHERE caller_id = \(callerID) AND created_at >= \(since)",
             logger: logger

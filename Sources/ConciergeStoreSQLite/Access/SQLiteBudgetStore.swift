@@ -30,12 +30,27 @@ extension SQLiteStore: BudgetStore {
         }
     }
 
+    public func release(_ reservationIDs: [String]) async throws {
+        guard !reservationIDs.isEmpty else { return }
+        try await pool.write { db in
+            let statement = try db.cachedStatement(sql: "DELETE FROM budget_reservations WHERE id = ?")
+            for id in reservationIDs { try statement.execute(arguments: [id]) }
+        }
+    }
+
     public func spent(callerID: String, since: Date) async throws -> MicroUSD {
         try await pool.read { db in MicroUSD(try Self.spent(db, callerID: callerID, since: since)) }
     }
 
+    /// From the per-day sums when `since` is a UTC midnight (every budget window starts at one), else from the ledger.
     private static func spent(_ db: Database, callerID: String, since: Date) throws -> Int64 {
-        try Int64.fetchOne(
+        if BudgetSpend.isDayStart(since) {
+            return try Int64.fetchOne(
+                db, sql: "SELECT COALESCE(SUM(cost_micro_usd), 0) FROM budget_spend WHERE caller_id = ? AND day >= ?",
+                arguments: [callerID, BudgetSpend.day(since)]
+            ) ?? 0
+        }
+        return try Int64.fetchOne(
             db, sql: "SELECT COALESCE(SUM(cost_micro_usd), 0) FROM llm_ledger WHERE caller_id = ? AND created_at >= ?",
             arguments: [callerID, since.timeIntervalSince1970]
         ) ?? 0

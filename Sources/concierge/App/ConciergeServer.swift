@@ -54,7 +54,7 @@ struct ConciergeServer {
         let models: ModelsFactory.Built
         do {
             models = try await ModelsFactory.build(
-                configuration, environment: environment, ledger: opened.ledger, cache: opened.cache,
+                configuration, environment: environment, ledger: opened.ledger, cache: opened.cache, writeBehindBudgets: opened.budgets, writeBehind: true,
                 metricsFactory: PrometheusMetricsFactory(registry: registry), logger: logger
             )
         } catch {
@@ -74,6 +74,9 @@ struct ConciergeServer {
             ? JobsComposition.worker(configuration, store: jobs.store, tasks: tasks, metrics: PrometheusMetricsFactory(registry: registry), logger: logger)
             : nil
         let readiness = ReadinessState()
+        // One cache for authentication and the admin routes, so a revocation through the API is seen at once.
+        let keys: any APIKeyStore = configuration.authKeyCacheSeconds > 0
+            ? CachingAPIKeyStore(opened.keys, ttl: .milliseconds(Int64(configuration.authKeyCacheSeconds * 1000))) : opened.keys
         let dependencies = HTTPDependencies(
             maxBodyBytes: configuration.maxBodyBytes,
             healthChecks: [
@@ -83,11 +86,13 @@ struct ConciergeServer {
             ],
             readiness: readiness,
             registry: registry,
-            access: await accessControl(opened),
+            access: await accessControl(opened, keys: keys),
             corsOrigins: configuration.corsOrigins
         )
         let schema = SchemaGate()
-        let budget = BudgetGuard(store: opened.budgets, estimator: models.router, defaultMaxTokens: configuration.budgetDefaultMaxTokens)
+        let budget = BudgetGuard(
+            store: opened.budgets, estimator: models.router, defaultMaxTokens: configuration.budgetDefaultMaxTokens, barrier: models.writeBehind
+        )
         let gateway = ModelsGatewayController(
             chat: models.router, embeddings: models.router, catalog: models.router, budget: budget,
             tokens: TokenRateLimiter(store: opened.rateLimits)
@@ -95,7 +100,7 @@ struct ConciergeServer {
         let router = buildRouter(dependencies) { router in
             gateway.register(on: router)
             JobsAdminController(jobs: jobs.store).register(on: router)
-            KeysAdminController(keys: opened.keys).register(on: router)
+            KeysAdminController(keys: keys).register(on: router)
             UsageController(budgets: opened.budgets, keys: opened.keys).register(on: router)
             AuditController(log: opened.audit).register(on: router)
             TasksController(tasks: tasks).register(on: router)
@@ -105,6 +110,12 @@ struct ConciergeServer {
         // Dependency order; the group shuts down in reverse: DrainGate, HTTP, workers, notifications, database.
         var services: [any Service] = []
         if let storeService = opened.service { services.append(storeService) }
+        if let writeBehind = models.writeBehind {
+            // Right after the store: it stops after the HTTP server and the workers have drained, before the store closes.
+            services.append(SchemaGatedService(gate: schema, inner: LedgerFlusher(
+                ledger: writeBehind, interval: .milliseconds(configuration.llmLedgerFlushMilliseconds), logger: logger
+            )))
+        }
         if let listener = jobs.service { services.append(listener) }
         if let cache = opened.cache, configuration.llmCacheTTLSeconds > 0 {
             services.append(SchemaGatedService(gate: schema, inner: ResponseCachePurger(cache: cache, interval: .seconds(600), logger: logger)))
@@ -130,12 +141,12 @@ struct ConciergeServer {
     }
 
     /// API keys unless `CONCIERGE_AUTH=off` (loopback only, checked by the configuration), which warns at every start.
-    func accessControl(_ opened: StoreFactory.Opened) async -> AccessControl {
+    func accessControl(_ opened: StoreFactory.Opened, keys: any APIKeyStore) async -> AccessControl {
         if !configuration.authEnabled {
             logger.warning("Authentication is off: every local caller is admin", metadata: ["http.host": .string(configuration.host)])
         }
         return AccessControl(
-            keys: configuration.authEnabled ? opened.keys : nil,
+            keys: configuration.authEnabled ? keys : nil,
             rateLimits: configuration.rateLimitRequestsPerMinute > 0 ? opened.rateLimits : nil,
             defaultRequestsPerMinute: configuration.rateLimitRequestsPerMinute,
             metricsOpen: AccessControl.isLoopback(configuration.host),

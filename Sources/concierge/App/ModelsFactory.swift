@@ -11,11 +11,13 @@ enum ModelsFactory {
         let router: ModelRouter
         let httpClient: HTTPClient
         let setup: LLMSetup
+        /// The write-behind ledger the router records into and its flusher empties; nil when rows are written inline.
+        let writeBehind: WriteBehindLedger?
     }
 
     static func build(
         _ configuration: AppConfiguration, environment: [String: String], ledger: (any UsageLedger)?, cache: (any ResponseCache)?,
-        metricsFactory: any MetricsFactory, logger: Logger
+        writeBehindBudgets budgets: (any BudgetStore)? = nil, writeBehind: Bool = false, metricsFactory: any MetricsFactory, logger: Logger
     ) async throws -> Built {
         let setup = LLMSetup.resolve(configuration, environment: environment)
         for problem in setup.problems {
@@ -49,12 +51,16 @@ enum ModelsFactory {
             breakerCoolDown: .milliseconds(Int64(configuration.llmBreakerCoolDownSeconds * 1000)),
             cacheTTL: .milliseconds(Int64(configuration.llmCacheTTLSeconds * 1000))
         )
+        // Behind the response (docs/operations.md, "Ledger writes"), or each call waits for its row (group-committed).
+        // Only `serve` runs a flusher; the separate worker and `ask` write inline.
+        let writeBehind = writeBehind && configuration.llmLedgerFlushMilliseconds > 0 ? ledger.map { WriteBehindLedger($0, budgets: budgets) } : nil
+        let routerLedger: (any UsageLedger)? = writeBehind ?? ledger.map(GroupCommitLedger.init)
         do {
             let router = try ModelRouter(
-                deployments: deployments, aliases: setup.aliases, ledger: ledger.map(GroupCommitLedger.init), cache: configuration.llmCacheTTLSeconds > 0 ? cache : nil,
+                deployments: deployments, aliases: setup.aliases, ledger: routerLedger, cache: configuration.llmCacheTTLSeconds > 0 ? cache : nil,
                 metrics: LLMMetrics(factory: metricsFactory), settings: routerSettings, logger: logger
             )
-            return Built(router: router, httpClient: httpClient, setup: setup)
+            return Built(router: router, httpClient: httpClient, setup: setup, writeBehind: writeBehind)
         } catch {
             try? await httpClient.shutdown()
             throw error

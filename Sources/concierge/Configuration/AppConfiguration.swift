@@ -43,6 +43,8 @@ struct AppConfiguration: Sendable, Equatable {
     var rateLimitRequestsPerMinute = 100
     /// `max_tokens` given to model calls of keys with a budget that name none, so their worst case is bounded.
     var budgetDefaultMaxTokens = 4096
+    /// Seconds a looked-up API key is reused from memory (a revocation elsewhere is seen within this); 0: no cache.
+    var authKeyCacheSeconds = 5.0
     /// Browser origins allowed by CORS (`https://app.example.com`); empty: none.
     var corsOrigins: [String] = []
     /// End-user tokens (JWT); nil unless `jwt.hmac_key` is set.
@@ -76,6 +78,8 @@ struct AppConfiguration: Sendable, Equatable {
     var llmBreakerFailures = 5
     var llmBreakerCoolDownSeconds = 30.0
     var llmCacheTTLSeconds = 3600.0
+    /// Ledger rows are written behind the response every this many milliseconds; 0: each call waits for its row.
+    var llmLedgerFlushMilliseconds = 50
     /// Deployments and aliases from the config file's `llm:` section.
     var llmFile = LLMFileSection()
 

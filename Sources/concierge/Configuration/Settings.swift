@@ -125,6 +125,11 @@ enum Settings {
             config.rateLimitRequestsPerMinute = rpm
             return nil
         },
+        Setting("auth.key_cache_s", env: "CONCIERGE_AUTH_KEY_CACHE_S", default: "5") { raw, config in
+            guard let seconds = Settings.seconds(raw, in: 0...300) else { return "must be a number of seconds from 0 (no cache) to 300, got '\(raw)'" }
+            config.authKeyCacheSeconds = seconds
+            return nil
+        },
         Setting("auth.budget_default_max_tokens", env: "CONCIERGE_BUDGET_DEFAULT_MAX_TOKENS", default: "4096") { raw, config in
             guard let tokens = Int(raw), (1...1_000_000).contains(tokens) else { return "must be an integer from 1 to 1000000, got '\(raw)'" }
             config.budgetDefaultMaxTokens = tokens
@@ -234,6 +239,11 @@ enum Settings {
         Setting("llm.breaker_cooldown_s", env: "CONCIERGE_LLM_BREAKER_COOLDOWN_S", default: "30") { raw, config in
             guard let seconds = Double(raw), seconds.isFinite, (0...86400).contains(seconds) else { return "must be seconds from 0 to 86400, got '\(raw)'" }
             config.llmBreakerCoolDownSeconds = seconds
+            return nil
+        },
+        Setting("llm.ledger_flush_ms", env: "CONCIERGE_LLM_LEDGER_FLUSH_MS", default: "50") { raw, config in
+            guard let ms = Int(raw), (0...10_000).contains(ms) else { return "must be an integer from 0 (write before answering) to 10000, got '\(raw)'" }
+            config.llmLedgerFlushMilliseconds = ms
             return nil
         },
         Setting("llm.cache_ttl_s", env: "CONCIERGE_LLM_CACHE_TTL_S", default: "3600") { raw, config in

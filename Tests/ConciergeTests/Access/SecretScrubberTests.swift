@@ -24,13 +24,16 @@ import Testing
         ("call (415) 555-2671 today", "555-2671"),
         ("card 4111 1111 1111 1111 ok", "4111 1111 1111 1111"),
         ("card 5500-0000-0000-0004 ok", "5500-0000-0000-0004"),
+        ("4111111111111111", "4111111111111111"),
+        ("/admin/nothing/4111111111111111", "4111111111111111"),
+        ("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJl", "eyJzdWIiOiIxMjMifQ"),
     ])
     func scrubs(_ input: String, _ secret: String) {
         let scrubbed = SecretScrubber.scrub(input)
         #expect(!scrubbed.contains(secret), "\(scrubbed)")
     }
 
-    @Test(arguments: ["job 1234567890123 failed", "2026-11-22T04:00:00Z", "127.0.0.1:8080", "took 12.5 ms for 300 rows", "amount 1.500000 USD"])
+    @Test(arguments: ["0f3a9c2e7b1d4e5f8a6b0c9d2e1f3a4b", "12.5", "200", "1234567890123", "/v1/chat/completions", "/v1/jobs/0f3a9c2e7b1d", "job 1234567890123 failed", "2026-11-22T04:00:00Z", "127.0.0.1:8080", "took 12.5 ms for 300 rows", "amount 1.500000 USD"])
     func leavesOrdinaryTextAlone(_ input: String) {
         #expect(SecretScrubber.scrub(input) == input)
     }

@@ -72,4 +72,55 @@ import Testing
             #expect(response.usage?.promptTokens == 8)
         }
     }
+
+    static let cityRequest: ChatRequest = {
+        var request = ChatRequest(messages: [.user("Name a city in France.")])
+        request.responseFormat = .jsonSchema(
+            name: "city", schema: .object(["type": .string("object"), "properties": .object(["city": .object(["type": .string("string")])]), "required": .array([.string("city")])]),
+            strict: true
+        )
+        return request
+    }()
+
+    @Test func jsonSchemaIsAForcedToolWhoseInputIsTheAnswer() async throws {
+        let fixture = ProviderFixture()
+        try await fixture.withServer { base in
+            let response = try await Self.model(base + "/anthropic-structured").complete(Self.cityRequest)
+            #expect(response.content == #"{"city":"Lyon"}"#)
+            #expect(response.toolCalls.isEmpty)
+            #expect(response.finishReason == .stop)
+            #expect(response.usage == TokenUsage(promptTokens: 410, completionTokens: 38))
+        }
+        let sent = try #require(fixture.receivedBodies.first)
+        #expect(sent.contains(#""tool_choice":{"name":"city","type":"tool"}"#) || sent.contains(#""tool_choice":{"type":"tool","name":"city"}"#))
+        #expect(sent.contains(#""input_schema":{"#) && sent.contains(#""required":["city"]"#))
+        #expect(!sent.contains("Reply only with one JSON value"))
+    }
+
+    @Test func streamedJSONSchemaArrivesAsContent() async throws {
+        let fixture = ProviderFixture()
+        try await fixture.withServer { base in
+            var accumulator = ChatStreamAccumulator()
+            for event in try await OpenAIClientTests.collect(Self.model(base + "/anthropic-structured"), Self.cityRequest) { accumulator.add(event) }
+            let response = accumulator.response
+            #expect(response.content == #"{"city": "Lyon"}"#)
+            #expect(response.toolCalls.isEmpty)
+            #expect(response.finishReason == .stop)
+        }
+        #expect(fixture.receivedBodies.first?.contains(#""type":"tool""#) == true)
+    }
+
+    @Test func jsonSchemaBesideCallerToolsStaysInThePrompt() async throws {
+        // Given a schema and the caller's own tools, forcing a schema tool would take the caller's tools away
+        let request = {
+            var request = Self.toolRequest
+            request.responseFormat = Self.cityRequest.responseFormat
+            return request
+        }()
+        let fixture = ProviderFixture()
+        try await fixture.withServer { base in _ = try await Self.model(base + "/anthropic").complete(request) }
+        let sent = try #require(fixture.receivedBodies.first)
+        #expect(sent.contains("Reply only with one JSON value"))
+        #expect(sent.contains(#""tool_choice":{"type":"any"}"#))
+    }
 }

@@ -79,12 +79,54 @@ import Testing
             #expect(metrics.contains(#"concierge_llm_requests_total{deployment="env",model="\#(model)",outcome="success"} 3"#))
             #expect(metrics.contains("concierge_llm_time_to_first_token_seconds"))
             let store = try SQLiteStore(path: directory + "/data/concierge.sqlite", logger: Logger(label: "t") { _ in SwiftLogNoOpLogHandler() })
+            // Rows are written behind the response (llm.ledger_flush_ms)
+            #expect(try await eventually { try await store.records(UsageQuery()).count >= 3 })
             let rows = try await store.records(UsageQuery())
             try await store.close()
             #expect(rows.count == 3)
             #expect(rows.allSatisfy { $0.outcome == .success && $0.promptTokens > 0 && $0.deployment == "env" })
             #expect(Set(rows.map(\.operation)) == ["chat", "chat.stream"])
             #expect(rows.first { $0.operation == "chat.stream" }?.timeToFirstTokenMilliseconds != nil)
+        }
+    }
+
+    /// `scripts/local-model` serves embeddings beside chat, so `/v1/embeddings` works through the local deployment.
+    @Test func embeddingsAreAnsweredByTheLocalModelAndLedgered() async throws {
+        let url = try Self.requireURL()
+        try await TemporaryDirectory.with { directory in
+            let model = ProcessInfo.processInfo.environment["CONCIERGE_TEST_LLM_MODEL"] ?? "SmolLM2-135M-Instruct"
+            let server = try ConciergeProcess(
+                ["serve"],
+                environment: [
+                    "CONCIERGE_PORT": "0", "CONCIERGE_AUTH": "off", "CONCIERGE_DATA_DIR": directory + "/data", "CONCIERGE_LLM_BASE_URL": url,
+                    "CONCIERGE_LLM_MODEL": model, "CONCIERGE_LLM_TIMEOUT_S": "120",
+                ],
+                directory: directory
+            )
+            let port = try await server.waitUntilServing()
+            defer { server.kill(SIGKILL) }
+
+            // When two inputs are embedded through the default alias
+            let answer = try await HTTPProbe.request(
+                port: port, "/v1/embeddings", method: .post, headers: Self.json,
+                body: #"{"model":"default","input":["The cat sat on the mat.","Paris is in France."]}"#, timeout: .seconds(180)
+            )
+
+            // Then two vectors of the same non-zero dimension come back, with usage, and one ledger row
+            #expect(answer.status == .ok)
+            let body = try Self.object(answer.body)
+            let data = try #require(body["data"] as? [[String: Any]])
+            #expect(data.count == 2)
+            let vectors = data.compactMap { $0["embedding"] as? [Double] }
+            #expect(vectors.count == 2)
+            #expect((vectors.first?.count ?? 0) > 0 && vectors.first?.count == vectors.last?.count)
+            #expect(vectors.first != vectors.last)
+            let store = try SQLiteStore(path: directory + "/data/concierge.sqlite", logger: Logger(label: "t") { _ in SwiftLogNoOpLogHandler() })
+            #expect(try await eventually { try await !store.records(UsageQuery()).isEmpty })
+            let rows = try await store.records(UsageQuery())
+            try await store.close()
+            #expect(rows.count == 1)
+            #expect(rows.first?.operation == "embeddings" && rows.first?.outcome == .success && rows.first?.deployment == "env")
         }
     }
 }

@@ -24,6 +24,8 @@ final class ProviderFixture: Sendable {
         let anthropic = try Fixture.data("anthropic-message.json")
         let anthropicStream = try Fixture.data("anthropic-stream.txt")
         let anthropicError = try Fixture.data("anthropic-stream-error.txt")
+        let anthropicStructured = try Fixture.data("anthropic-structured-message.json")
+        let anthropicStructuredStream = try Fixture.data("anthropic-structured-stream.txt")
         let embeddings = try Fixture.data("openai-embeddings.json")
 
         router.post("/ok/chat/completions") { request, context in
@@ -55,6 +57,11 @@ final class ProviderFixture: Sendable {
             try await self.capture(request, context)
             let isStream = self.receivedBodies.last?.contains(#""stream":true"#) == true
             return isStream ? Self.sse(anthropicStream, pieces: 5) : Self.json(anthropic)
+        }
+        router.post("/anthropic-structured/messages") { request, context in
+            try await self.capture(request, context)
+            let isStream = self.receivedBodies.last?.contains(#""stream":true"#) == true
+            return isStream ? Self.sse(anthropicStructuredStream, pieces: 4) : Self.json(anthropicStructured)
         }
         router.post("/anthropic-error/messages") { _, _ in Self.sse(anthropicError, pieces: 2) }
         router.post("/ok/embeddings") { request, context in

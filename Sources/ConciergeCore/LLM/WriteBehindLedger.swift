@@ -1,0 +1,106 @@
+public import Foundation
+import Synchronization
+
+/// A ledger whose rows are written behind the response: `record` queues the rows and returns at once, and
+/// ``flush()`` (called every few milliseconds by one flusher, and once more at graceful shutdown) writes everything
+/// queued in one transaction. Budget reservations handed to ``releaseAfterDurable(_:)`` are released only after every
+/// row queued before them is durable, so a call's worst case stays reserved until its real cost is in the ledger and a
+/// budget can never be overspent by the delay.
+///
+/// The queue is bounded: when `capacity` rows wait, `record` waits for the next flush. A failed flush keeps its rows
+/// and releases and tries again. What a crash loses is documented in docs/operations.md ("Ledger writes").
+public final class WriteBehindLedger: UsageLedger, LedgerBarrier {
+    private struct State {
+        var rows: [UsageRecord] = []
+        var releases: [String] = []
+        /// Callers waiting for room in a full queue.
+        var waiting: [CheckedContinuation<Void, Never>] = []
+    }
+
+    private let base: any UsageLedger
+    private let budgets: (any BudgetStore)?
+    public let capacity: Int
+    private let state = Mutex(State())
+
+    public init(_ base: any UsageLedger, budgets: (any BudgetStore)?, capacity: Int = 10_000) {
+        self.base = base
+        self.budgets = budgets
+        self.capacity = max(capacity, 1)
+    }
+
+    public func record(_ records: [UsageRecord]) async throws {
+        while true {
+            let queued = state.withLock { state -> Bool in
+                guard state.rows.isEmpty || state.rows.count + records.count <= capacity else { return false }
+                state.rows += records
+                return true
+            }
+            if queued { return }
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let room = state.withLock { state -> Bool in
+                    if state.rows.isEmpty || state.rows.count + records.count <= capacity { return true }
+                    state.waiting.append(continuation)
+                    return false
+                }
+                if room { continuation.resume() }
+            }
+        }
+    }
+
+    public func releaseAfterDurable(_ reservationID: String) {
+        state.withLock { $0.releases.append(reservationID) }
+    }
+
+    /// Rows and releases queued and not yet written.
+    public var pending: (rows: Int, releases: Int) {
+        state.withLock { ($0.rows.count, $0.releases.count) }
+    }
+
+    /// Writes every row queued now in one transaction, then releases the reservations queued before this call.
+    /// Not reentrant: one flusher calls it. Throws the store's error after putting the work back in the queue.
+    public func flush() async throws {
+        let (rows, releases) = state.withLock { state in
+            defer {
+                state.rows.removeAll(keepingCapacity: true)
+                state.releases.removeAll(keepingCapacity: true)
+            }
+            return (state.rows, state.releases)
+        }
+        guard !rows.isEmpty || !releases.isEmpty else { return }
+        do {
+            if !rows.isEmpty { try await base.record(rows) }
+        } catch {
+            state.withLock { state in
+                state.rows.insert(contentsOf: rows, at: 0)
+                state.releases.insert(contentsOf: releases, at: 0)
+            }
+            throw error
+        }
+        let waiting = state.withLock { state in
+            defer { state.waiting.removeAll() }
+            return state.waiting
+        }
+        for continuation in waiting { continuation.resume() }
+        guard let budgets, !releases.isEmpty else { return }
+        do {
+            try await budgets.release(releases)
+        } catch {
+            state.withLock { $0.releases.insert(contentsOf: releases, at: 0) }
+            throw error
+        }
+    }
+
+    public func records(_ query: UsageQuery) async throws -> [UsageRecord] {
+        try await base.records(query)
+    }
+
+    public func totals(since: Date?) async throws -> UsageTotals {
+        try await base.totals(since: since)
+    }
+}
+
+/// Something that knows when the ledger rows written so far are durable: a budget reservation handed to it is
+/// released only after that (``WriteBehindLedger``).
+public protocol LedgerBarrier: Sendable {
+    func releaseAfterDurable(_ reservationID: String)
+}

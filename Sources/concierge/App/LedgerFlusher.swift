@@ -1,0 +1,34 @@
+import ConciergeCore
+import Logging
+import ServiceLifecycle
+
+/// Writes the queued ledger rows every `interval`, and everything still queued once graceful shutdown has drained the
+/// HTTP server and the workers (it is listed before them, so it stops after them).
+struct LedgerFlusher: Service {
+    let ledger: WriteBehindLedger
+    let interval: Duration
+    let logger: Logger
+
+    func run() async throws {
+        while !Task.isShuttingDownGracefully, !Task.isCancelled {
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+            await flush()
+        }
+        // Shutdown: keep trying a little while the store is still open, then say what is lost.
+        for _ in 0..<3 where ledger.pending != (0, 0) { await flush() }
+        let left = ledger.pending
+        if left.rows > 0 {
+            logger.error("Ledger rows lost at shutdown", metadata: ["llm.ledger.rows": .stringConvertible(left.rows)])
+        }
+    }
+
+    func flush() async {
+        do {
+            try await ledger.flush()
+        } catch {
+            logger.error(
+                "Ledger write failed", metadata: ["llm.ledger.rows": .stringConvertible(ledger.pending.rows), "error.type": .string(String(describing: type(of: error)))]
+            )
+        }
+    }
+}
