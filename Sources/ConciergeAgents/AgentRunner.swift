@@ -52,8 +52,9 @@ public struct AgentRunner: Sendable {
             run.error = error.description
         }
         run.usage = meter.usage
-        try await save(run)
+        // An event is emitted before the write it describes, so a journal that batches events writes them together.
         await events.emit("done", ["status": .string(run.status.rawValue), "error": run.error.map(JSONValue.string) ?? .null])
+        try await save(run)
         metrics?.task(outcome: run.status.rawValue, duration: ContinuousClock.now - started, costMicroUSD: run.usage.costMicroUSD)
         return run
     }
@@ -65,7 +66,8 @@ public struct AgentRunner: Sendable {
         while true {
             let generation = run.replans
             if run.plan == nil || run.status == .planning {
-                try await transition(&run, to: .planning, events: events, save: save)
+                // Saved only when a model call makes planning take a while: a rule plan is ready at once.
+                try await transition(&run, to: .planning, events: events, save: save, durable: usesModel(toPlan: run))
                 do {
                     run.plan = try await makePlan(run, feedback: feedback, meter: meter, events: events)
                 } catch {
@@ -83,7 +85,7 @@ public struct AgentRunner: Sendable {
             let records = try await executor.execute(run.plan!, runID: runScope, journal: scoped, events: events)
             meter.addToolCalls(records.filter { $0.attempts > 0 }.count)
             run.steps = records
-            try await transition(&run, to: .verifying, events: events, save: save)
+            try await transition(&run, to: .verifying, events: events, save: save, durable: model != nil)
             let composer = AnswerComposer(model: model, alias: settings.modelAlias)
             run.answer = await composer.compose(task: run.request.task, outputSchema: run.request.outputSchema, steps: records, runID: run.id, meter: meter)
             let verifier = Verifier(model: model, alias: settings.modelAlias)
@@ -115,10 +117,18 @@ public struct AgentRunner: Sendable {
         run.replans == 0 && model != nil && run.request.planner != .rules
     }
 
-    private func transition(_ run: inout TaskRun, to status: RunStatus, events: any RunEventSink, save: @Sendable (TaskRun) async throws -> Void) async throws {
+    private func usesModel(toPlan run: TaskRun) -> Bool {
+        model != nil && run.request.planner != .rules
+    }
+
+    /// Emits the new status, and saves it when `durable` (a status passed through at once is not worth a write of
+    /// its own: the next save carries it, and a crash before then resumes the same way).
+    private func transition(
+        _ run: inout TaskRun, to status: RunStatus, events: any RunEventSink, save: @Sendable (TaskRun) async throws -> Void, durable: Bool = true
+    ) async throws {
         run.status = status
-        try await save(run)
         await events.emit("status", ["status": .string(status.rawValue)])
+        if durable { try await save(run) }
     }
 
     func makePlan(_ run: TaskRun, feedback: [String], meter: UsageMeter, events: any RunEventSink) async throws -> Plan {
