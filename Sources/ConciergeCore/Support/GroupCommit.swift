@@ -32,6 +32,9 @@ public final class GroupCommit<Input: Sendable, Output: Sendable>: Sendable {
         self.flush = flush
     }
 
+    /// Callers waiting behind the write in progress (for tests).
+    public var queued: Int { state.withLock { $0.pending.count } }
+
     public func submit(_ input: Input) async throws -> Output {
         let leadNow = state.withLock { state -> Bool in
             guard !state.writing else { return false }
@@ -76,6 +79,14 @@ public final class GroupCommit<Input: Sendable, Output: Sendable>: Sendable {
     }
 
     private func write(_ inputs: [Input]) async -> [Result<Output, any Error>] {
+        guard inputs.count > 1 else { return await Self.write(inputs, flush) }
+        // The leader's task may be cancelled (its run was); that must not fail the inputs of the callers it writes
+        // for, so a batch is written outside the leader's task (a new Task does not inherit its cancellation).
+        let flush = self.flush
+        return await Task { await Self.write(inputs, flush) }.value
+    }
+
+    private static func write(_ inputs: [Input], _ flush: Flush) async -> [Result<Output, any Error>] {
         do {
             let outputs = try await flush(inputs)
             precondition(outputs.count == inputs.count, "a group commit's flush must return one output per input")

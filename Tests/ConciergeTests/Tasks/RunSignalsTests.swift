@@ -1,4 +1,5 @@
 import ConciergeCore
+import ConciergeTestSupport
 import Synchronization
 import Testing
 
@@ -52,5 +53,35 @@ import Testing
         #expect(results[-1]! == nil)
         for input in 1...50 { #expect(results[input]! == input * 10) }
         #expect(batches.withLock { $0.flatMap { $0 }.filter { $0 == 7 }.count } >= 1)
+    }
+
+    @Test func aCancelledLeaderDoesNotFailTheInputsItWritesFor() async throws {
+        // Given a flush that fails in a cancelled task, and whose first call waits for a gate
+        let (gate, open) = AsyncStream<Void>.makeStream()
+        let calls = Mutex(0)
+        let commit = GroupCommit<Int, Int> { inputs in
+            if calls.withLock({ $0 += 1; return $0 }) == 1 { for await _ in gate { break } }
+            try Task.checkCancellation()
+            return inputs
+        }
+        // When a first write is in progress, B queues first (so it will lead the next batch), then C and D
+        let first = Task { try await commit.submit(1) }
+        #expect(await eventually { calls.withLock { $0 } == 1 })
+        let b = Task { try await commit.submit(2) }
+        #expect(await eventually { commit.queued == 1 })
+        let others = Task {
+            try await withThrowingTaskGroup(of: Int.self) { group in
+                for input in [3, 4] { group.addTask { try await commit.submit(input) } }
+                return try await group.reduce(0, +)
+            }
+        }
+        #expect(await eventually { commit.queued == 3 })
+        // and B is cancelled before it leads
+        b.cancel()
+        open.yield()
+        // Then the batch B leads is written regardless: C's and D's writes succeed
+        #expect(try await first.value == 1)
+        #expect(try await others.value == 7)
+        _ = try? await b.value
     }
 }
