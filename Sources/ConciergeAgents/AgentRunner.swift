@@ -64,10 +64,11 @@ public struct AgentRunner: Sendable {
             run.errorCode = .needsAttention
         }
         run.usage = meter.usage
-        try await save(run)
+        // An event is emitted before the write it describes, so a journal that batches events writes them together.
         var done: [String: JSONValue] = ["status": .string(run.status.rawValue), "error": run.error.map(JSONValue.string) ?? .null]
         if let code = run.errorCode { done["error_code"] = .string(code.rawValue) }
         await events.emit("done", .object(done))
+        try await save(run)
         metrics?.task(outcome: run.status.rawValue, duration: ContinuousClock.now - started, costMicroUSD: run.usage.costMicroUSD)
         return run
     }
@@ -83,7 +84,8 @@ public struct AgentRunner: Sendable {
         while true {
             let generation = run.replans
             if run.plan == nil || run.status == .planning {
-                try await transition(&run, to: .planning, events: events, save: save)
+                // Saved only when a model call makes planning take a while: a rule plan is ready at once.
+                try await transition(&run, to: .planning, events: events, save: save, durable: usesModel(toPlan: run))
                 do {
                     let made = try await makePlan(run, feedback: feedback, meter: meter, events: events)
                     run.plan = made.plan
@@ -103,7 +105,7 @@ public struct AgentRunner: Sendable {
             let records = try await executor.execute(run.plan!, runID: runScope, journal: scoped, events: events)
             meter.addToolCalls(records.filter { $0.attempts > 0 }.count)
             run.steps = records
-            try await transition(&run, to: .verifying, events: events, save: save)
+            try await transition(&run, to: .verifying, events: events, save: save, durable: model != nil)
             let composer = AnswerComposer(model: model, alias: settings.modelAlias, maxTokens: settings.planMaxTokens)
             run.answer = await composer.compose(task: run.request.task, outputSchema: run.request.outputSchema, steps: records, runID: run.id, meter: meter)
             let verifier = Verifier(model: model, alias: settings.modelAlias, maxTokens: settings.judgeMaxTokens)
@@ -135,9 +137,17 @@ public struct AgentRunner: Sendable {
         run.replans == 0 && model != nil && run.request.planner != .rules
     }
 
-    private func transition(_ run: inout TaskRun, to status: RunStatus, events: any RunEventSink, save: @Sendable (TaskRun) async throws -> Void) async throws {
+    private func usesModel(toPlan run: TaskRun) -> Bool {
+        model != nil && run.request.planner != .rules
+    }
+
+    /// Emits the new status, and saves it when `durable` (a status passed through at once is not worth a write of
+    /// its own: the next save carries it, and a crash before then resumes the same way).
+    private func transition(
+        _ run: inout TaskRun, to status: RunStatus, events: any RunEventSink, save: @Sendable (TaskRun) async throws -> Void, durable: Bool = true
+    ) async throws {
         run.status = status
-        try await save(run)
         await events.emit("status", ["status": .string(status.rawValue)])
+        if durable { try await save(run) }
     }
 }

@@ -8,6 +8,7 @@ public struct DurableTaskService: TaskService {
     public static let queue = "tasks"
 
     let runs: any RunStore
+    let writer: RunWriter
     let jobs: any JobStore
     let runner: AgentRunner
     let maxTaskCharacters: Int
@@ -15,6 +16,7 @@ public struct DurableTaskService: TaskService {
 
     public init(runs: any RunStore, jobs: any JobStore, runner: AgentRunner, maxTaskCharacters: Int = 5000, logger: Logger) {
         self.runs = runs
+        self.writer = RunWriter(store: runs)
         self.jobs = jobs
         self.runner = runner
         self.maxTaskCharacters = maxTaskCharacters
@@ -26,8 +28,7 @@ public struct DurableTaskService: TaskService {
         let (run, created) = try await runs.createRun(TaskRun(id: TaskID.make(), request: request, createdAt: Date()), idempotencyKey: idempotencyKey)
         guard created else { return run }
         let job = try await jobs.enqueue(try EnqueueRequest(queue: Self.queue, payload: #"{"run_id":"\#(run.id)"}"#, idempotencyKey: run.id))
-        try await runs.setJob(run.id, jobID: job.id)
-        await StoredRunJournal(store: runs, runID: run.id).emit("status", ["status": "queued"])
+        try await writer.commit(RunWrite(runID: run.id, jobID: job.id, events: [.init(type: "status", data: ["status": "queued"])]))
         return run
     }
 
@@ -50,23 +51,54 @@ public struct DurableTaskService: TaskService {
         guard !run.status.isFinished else { throw TaskError(.conflict, "task \(id) already finished (\(run.status.rawValue))") }
         run.status = .cancelled
         run.finishedAt = Date()
-        try await runs.saveRun(run)
+        try await writer.commit(RunWrite(runID: id, run: run, events: [.init(type: "done", data: ["status": "cancelled", "error": .null])]))
         if let job = try await runs.jobID(of: id) { _ = try? await jobs.cancel(job) }
-        let journal = StoredRunJournal(store: runs, runID: id)
-        await journal.emit("done", ["status": "cancelled", "error": .null])
         return run
     }
+
+    /// How often a waiter re-reads the store when no signal comes: only runs executed by another process (a
+    /// separate `concierge worker`) need it, since this process signals its own runs' progress and end.
+    public static let crossProcessPoll = Duration.milliseconds(200)
 
     public func wait(for id: String, timeout: Duration) async throws -> TaskRun? {
         let deadline = ContinuousClock.now + timeout
         while true {
-            guard let run = try await runs.run(id) else { return nil }
-            if run.status.isFinished || ContinuousClock.now >= deadline { return run }
-            try await Task.sleep(for: min(.milliseconds(20), deadline - ContinuousClock.now))
+            let ticket = writer.signals.register(id, finishedOnly: true)
+            let run: TaskRun?
+            do {
+                run = try await runs.run(id)
+            } catch {
+                writer.signals.remove(ticket)
+                throw error
+            }
+            let now = ContinuousClock.now
+            guard let run, !run.status.isFinished, now < deadline else {
+                writer.signals.remove(ticket)
+                return run
+            }
+            await writer.signals.wait(ticket, timeout: min(Self.crossProcessPoll, deadline - now))
+            try Task.checkCancellation()
         }
     }
 
     public func events(_ id: String, after: Int) async throws -> [RunEvent] { try await runs.events(runID: id, after: after) }
+
+    public func nextEvents(_ id: String, after: Int, timeout: Duration) async throws -> [RunEvent] {
+        let ticket = writer.signals.register(id, finishedOnly: false)
+        let events: [RunEvent]
+        do {
+            events = try await runs.events(runID: id, after: after)
+        } catch {
+            writer.signals.remove(ticket)
+            throw error
+        }
+        guard events.isEmpty else {
+            writer.signals.remove(ticket)
+            return events
+        }
+        await writer.signals.wait(ticket, timeout: timeout)
+        return try await runs.events(runID: id, after: after)
+    }
 
     struct Payload: Decodable {
         let run_id: String
@@ -85,13 +117,13 @@ public struct DurableTaskService: TaskService {
     public func execute(_ stored: TaskRun, observer: (@Sendable (RunEvent) async -> Void)?) async throws -> TaskRun {
         var run = stored
         if run.startedAt == nil { run.startedAt = Date() }
-        let journal = StoredRunJournal(store: runs, runID: run.id, observer: observer)
-        let store = runs
+        let journal = StoredRunJournal(writer: writer, runID: run.id, observer: observer)
         var finished = try await runner.run(run, journal: journal, events: journal) { current in
             var copy = current
             if copy.status.isFinished, copy.finishedAt == nil { copy.finishedAt = Date() }
-            try await store.saveRun(copy)
+            try await journal.save(copy)
         }
+        await journal.flush()
         if finished.finishedAt == nil { finished.finishedAt = Date() }
         run = finished
         return run

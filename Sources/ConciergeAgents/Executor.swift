@@ -96,12 +96,12 @@ public struct Executor: Sendable {
         }
         record.durationMs = Int((ContinuousClock.now - started) / .milliseconds(1))
         metrics?.toolCall(tool: tools[step.tool] == nil ? "unknown" : step.tool, outcome: record.status.rawValue, duration: ContinuousClock.now - started)
-        try await journal.record(record)
         await events.emit("step_finished", [
             "step_id": .string(step.id), "tool": .string(step.tool), "status": .string(record.status.rawValue),
             "duration_ms": .number(Double(record.durationMs)), "text": record.output.map { .string($0.text) } ?? .null,
             "error": record.error.map(JSONValue.string) ?? .null,
         ])
+        try await journal.record(record)  // with the event above, in one write when the journal batches events
         return record
     }
 

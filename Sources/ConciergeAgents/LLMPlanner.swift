@@ -43,9 +43,15 @@ public struct LLMPlanner: Sendable {
         guard let json = ModelJSON.object(in: content) else { return .failure(Invalid(errors: ["the reply is not a JSON object"])) }
         let shape = JSONSchemaValidator.errors(json, against: planSchema)
         guard shape.isEmpty else { return .failure(Invalid(errors: shape)) }
-        guard let data = try? JSONEncoder().encode(json["steps"]), let steps = try? JSONDecoder().decode([PlanStep].self, from: data) else {
-            return .failure(Invalid(errors: ["the steps could not be read"]))
+        // Read straight from the validated JSON (a round trip through Codable cost more than the rest of the parse).
+        let items = json["steps"]?.arrayValue ?? []
+        let steps = items.compactMap { item -> PlanStep? in
+            guard let id = item["id"]?.stringValue, let tool = item["tool"]?.stringValue, case .object(let arguments)? = item["arguments"],
+                let dependsOn = item["depends_on"]?.arrayValue?.compactMap(\.stringValue), let purpose = item["purpose"]?.stringValue
+            else { return nil }
+            return PlanStep(id: id, tool: tool, arguments: arguments, dependsOn: dependsOn, purpose: purpose)
         }
+        guard steps.count == items.count else { return .failure(Invalid(errors: ["the steps could not be read"])) }
         let plan = Plan(steps: steps, planner: "llm")
         let problems = validator.errors(in: plan)
         return problems.isEmpty ? .success(plan) : .failure(Invalid(errors: problems))

@@ -29,34 +29,14 @@ public protocol RunStore: Sendable {
     @discardableResult
     func appendEvent(runID: String, type: String, data: JSONValue) async throws -> RunEvent
 
+    /// Applies each write (see ``RunWrite``) in order, all in one transaction; returns each write's appended events.
+    func commit(_ writes: [RunWrite]) async throws -> [[RunEvent]]
+
     /// Events with a sequence above `after`, in order.
     func events(runID: String, after: Int) async throws -> [RunEvent]
 
     /// Deletes finished runs (with journals and events) created before `cutoff`; returns how many.
     func deleteFinishedRuns(before cutoff: Date) async throws -> Int
-}
-
-/// A run store seen as one run's journal and event sink.
-public struct StoredRunJournal: RunJournal, RunEventSink {
-    public let store: any RunStore
-    public let runID: String
-    /// Also told about every event (the CLI's `--verbose`, SSE wake-ups).
-    public let observer: (@Sendable (RunEvent) async -> Void)?
-
-    public init(store: any RunStore, runID: String, observer: (@Sendable (RunEvent) async -> Void)? = nil) {
-        self.store = store
-        self.runID = runID
-        self.observer = observer
-    }
-
-    public func journaledCalls() async throws -> [String: ToolCallRecord] { try await store.journaledCalls(runID: runID) }
-    public func record(_ call: ToolCallRecord) async throws { try await store.recordCall(runID: runID, call) }
-
-    public func emit(_ type: String, _ data: JSONValue) async {
-        // Events are progress reports: a failed write must not fail the run (the journal and document are authoritative).
-        guard let event = try? await store.appendEvent(runID: runID, type: type, data: data) else { return }
-        await observer?(event)
-    }
 }
 
 /// Run ids sort by creation time: `task_` + 12 hex digits of milliseconds + 8 random hex digits.

@@ -9,4 +9,16 @@ public protocol TaskService: Sendable {
     /// The run once finished, or as it is when `timeout` passes.
     func wait(for id: String, timeout: Duration) async throws -> TaskRun?
     func events(_ id: String, after: Int) async throws -> [RunEvent]
+    /// Events after `after`; when there are none yet, waits up to `timeout` for some (then may return none).
+    func nextEvents(_ id: String, after: Int, timeout: Duration) async throws -> [RunEvent]
+}
+
+extension TaskService {
+    /// Polls: one look, and if nothing is there, another after `timeout`.
+    public func nextEvents(_ id: String, after: Int, timeout: Duration) async throws -> [RunEvent] {
+        let events = try await events(id, after: after)
+        guard events.isEmpty else { return events }
+        try await Task.sleep(for: timeout)
+        return try await self.events(id, after: after)
+    }
 }

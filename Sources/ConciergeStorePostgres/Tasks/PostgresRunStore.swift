@@ -1,5 +1,6 @@
 public import ConciergeCore
 public import Foundation
+import Logging
 import PostgresNIO
 
 /// Runs, journals and events in PostgreSQL (migration 4, `create_task_runs`).
@@ -136,6 +137,65 @@ extension PostgresStore: RunStore {
         )
         for try await sequence in rows.decode(Int64.self) { return RunEvent(sequence: Int(sequence), type: type, data: data) }
         throw TaskError(.notFound, "run \(runID) does not exist")
+    }
+
+    public func commit(_ writes: [RunWrite]) async throws -> [[RunEvent]] {
+        let encoded = try writes.map { write in (write, try write.run.map(RunCoding.encode), try write.call.map(RunCoding.encode)) }
+        let logger = self.logger
+        return try await transaction { connection in
+            var appended: [[RunEvent]] = []
+            for (write, document, callDocument) in encoded {
+                appended.append(try await Self.apply(write, document: document, callDocument: callDocument, on: connection, logger: logger))
+            }
+            return appended
+        }
+    }
+
+    /// One write's statements: the document and the event counter move in one UPDATE (a cancelled run keeps its
+    /// document), and the events go in one INSERT.
+    private static func apply(
+        _ write: RunWrite, document: String?, callDocument: String?, on connection: PostgresConnection, logger: Logger
+    ) async throws -> [RunEvent] {
+        let now = Date()
+        if let jobID = write.jobID {
+            try await connection.query("UPDATE task_runs SET job_id = \(jobID) WHERE id = \(write.runID)", logger: logger)
+        }
+        if let call = write.call, let callDocument {
+            try await connection.query(
+                """
+                INSERT INTO task_steps (run_id, step_id, status, document, updated_at)
+                VALUES (\(write.runID), \(call.stepID), \(call.status.rawValue), \(callDocument), \(now))
+                ON CONFLICT (run_id, step_id) DO UPDATE SET status = excluded.status, document = excluded.document, updated_at = excluded.updated_at
+                """,
+                logger: logger
+            )
+        }
+        guard write.run != nil || !write.events.isEmpty else { return [] }
+        let status = write.run?.status.rawValue
+        let rows = try await connection.query(
+            """
+            UPDATE task_runs SET event_seq = event_seq + \(write.events.count),
+                status = CASE WHEN status = 'cancelled' OR \(status)::TEXT IS NULL THEN status ELSE \(status) END,
+                document = CASE WHEN status = 'cancelled' OR \(document)::TEXT IS NULL THEN document ELSE \(document) END,
+                updated_at = \(now)
+            WHERE id = \(write.runID) RETURNING event_seq
+            """,
+            logger: logger
+        )
+        var last: Int64?
+        for try await value in rows.decode(Int64.self) { last = value }
+        guard !write.events.isEmpty else { return [] }
+        guard let last else { throw TaskError(.notFound, "run \(write.runID) does not exist") }
+        let first = Int(last) - write.events.count + 1
+        try await connection.query(
+            """
+            INSERT INTO task_events (run_id, sequence, type, data, created_at)
+            SELECT \(write.runID), \(first) + e.ord - 1, e.type, e.data, \(now)
+            FROM unnest(\(write.events.map(\.type))::TEXT[], \(write.events.map(\.data.jsonText))::TEXT[]) WITH ORDINALITY AS e(type, data, ord)
+            """,
+            logger: logger
+        )
+        return write.events.enumerated().map { RunEvent(sequence: first + $0.offset, type: $0.element.type, data: $0.element.data) }
     }
 
     public func events(runID: String, after: Int) async throws -> [RunEvent] {

@@ -135,6 +135,47 @@ extension SQLiteStore: RunStore {
         return RunEvent(sequence: sequence, type: type, data: data)
     }
 
+    public func commit(_ writes: [RunWrite]) async throws -> [[RunEvent]] {
+        let encoded = try writes.map { write in
+            (write, try write.run.map(RunCoding.encode), try write.call.map(RunCoding.encode), write.events.map(\.data.jsonText))
+        }
+        let now = Date().timeIntervalSince1970
+        let sequences = try await pool.write { db in
+            try encoded.map { write, document, callDocument, eventTexts in
+                try Self.apply(db, write, document: document, callDocument: callDocument, eventTexts: eventTexts, now: now)
+            }
+        }
+        return zip(writes, sequences).map { write, first in
+            write.events.enumerated().map { RunEvent(sequence: first + $0.offset, type: $0.element.type, data: $0.element.data) }
+        }
+    }
+
+    /// One write's statements (cached: the same few run thousands of times a second); returns its first event's sequence.
+    private static func apply(_ db: Database, _ write: RunWrite, document: String?, callDocument: String?, eventTexts: [String], now: Double) throws -> Int {
+        if let jobID = write.jobID {
+            try db.cachedStatement(sql: "UPDATE task_runs SET job_id = ? WHERE id = ?").execute(arguments: [jobID, write.runID])
+        }
+        if let call = write.call, let callDocument {
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO task_steps (run_id, step_id, status, document, updated_at) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT (run_id, step_id) DO UPDATE SET status = excluded.status, document = excluded.document, updated_at = excluded.updated_at
+                    """
+            ).execute(arguments: [write.runID, call.stepID, call.status.rawValue, callDocument, now])
+        }
+        if let run = write.run, let document {
+            try db.cachedStatement(sql: "UPDATE task_runs SET status = ?, document = ?, updated_at = ? WHERE id = ? AND status <> 'cancelled'")
+                .execute(arguments: [run.status.rawValue, document, now, run.id])
+        }
+        guard !write.events.isEmpty else { return 1 }
+        let first = (try Int.fetchOne(db.cachedStatement(sql: "SELECT MAX(sequence) FROM task_events WHERE run_id = ?"), arguments: [write.runID]) ?? 0) + 1
+        let insert = try db.cachedStatement(sql: "INSERT INTO task_events (run_id, sequence, type, data, created_at) VALUES (?, ?, ?, ?, ?)")
+        for (offset, event) in write.events.enumerated() {
+            try insert.execute(arguments: [write.runID, first + offset, event.type, eventTexts[offset], now])
+        }
+        return first
+    }
+
     public func events(runID: String, after: Int) async throws -> [RunEvent] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: "SELECT sequence, type, data FROM task_events WHERE run_id = ? AND sequence > ? ORDER BY sequence", arguments: [runID, after])

@@ -1,5 +1,6 @@
 public import ConciergeCore
 public import Foundation
+import Synchronization
 
 /// `clock`: the time now in a time zone, date arithmetic (`add`) and the days between two dates (`difference`).
 public struct ClockTool: Tool {
@@ -85,12 +86,32 @@ public struct ClockTool: Tool {
         return parsed
     }
 
-    static func formatter(_ format: String, _ zone: TimeZone) -> DateFormatter {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.calendar = Calendar(identifier: .gregorian)
-        formatter.timeZone = zone
-        formatter.dateFormat = format
-        return formatter
+    static func formatter(_ format: String, _ zone: TimeZone) -> ZonedFormat { ZonedFormat(format: format, zone: zone) }
+
+    /// A date format in a zone. Its ICU formatter comes from a small shared cache, since building one costs far
+    /// more than using it; the cache's lock is held while one is in use.
+    struct ZonedFormat: Sendable {
+        let format: String
+        let zone: TimeZone
+
+        func string(from date: Date) -> String { with { $0.string(from: date) } }
+        func date(from text: String) -> Date? { with { $0.date(from: text) } }
+
+        private func with<T: Sendable>(_ body: (DateFormatter) -> T) -> T {
+            ClockTool.formatters.withLock { cache in
+                let key = format + "|" + zone.identifier
+                if let cached = cache[key] { return body(cached) }
+                let formatter = DateFormatter()
+                formatter.locale = Locale(identifier: "en_US_POSIX")
+                formatter.calendar = Calendar(identifier: .gregorian)
+                formatter.timeZone = zone
+                formatter.dateFormat = format
+                if cache.count >= 512 { cache.removeAll() }
+                cache[key] = formatter
+                return body(formatter)
+            }
+        }
     }
+
+    static let formatters = Mutex<[String: DateFormatter]>([:])
 }

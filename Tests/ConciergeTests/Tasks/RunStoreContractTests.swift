@@ -40,9 +40,33 @@ import Testing
         #expect(try await store.events(runID: first.id, after: 1).map(\.sequence) == [2, 3])
         #expect(try await store.events(runID: first.id, after: 0).last?.data == ["n": 3])
 
+        // A batch of writes: document, job link, journaled call and events land together, sequences continue
+        var third = TaskRun(id: TaskID.make(now: Date(timeIntervalSince1970: 500)), request: TaskRequest(task: "batch"), createdAt: Date())
+        #expect(try await store.createRun(third, idempotencyKey: nil).created)
+        third.status = .verifying
+        let batchCall = ToolCallRecord(stepID: "a", tool: "calculator", arguments: [:], status: .succeeded, idempotencyKey: "\(third.id):a")
+        let appended = try await store.commit([
+            RunWrite(runID: first.id, events: [.init(type: "step_started", data: ["x": 1]), .init(type: "step_finished", data: ["x": 2])]),
+            RunWrite(runID: third.id, run: third, jobID: 7, call: batchCall, events: [.init(type: "status", data: ["status": "verifying"])]),
+            RunWrite(runID: third.id),
+        ])
+        #expect(appended.map { $0.map(\.sequence) } == [[4, 5], [1], []])
+        #expect(try await store.events(runID: first.id, after: 3).map(\.type) == ["step_started", "step_finished"])
+        let batched = try #require(try await store.run(third.id))
+        #expect(batched.status == .verifying && batched.steps == [batchCall])
+        #expect(try await store.jobID(of: third.id) == 7)
+        #expect(try await store.events(runID: third.id, after: 0) == [RunEvent(sequence: 1, type: "status", data: ["status": "verifying"])])
+        // A batch naming a run that does not exist fails as a whole
+        await #expect(throws: (any Error).self) {
+            try await store.commit([RunWrite(runID: third.id, events: [.init(type: "x", data: .null)]), RunWrite(runID: "task_missing", events: [.init(type: "x", data: .null)])])
+        }
+        #expect(try await store.events(runID: third.id, after: 1).isEmpty)
+        third.status = .succeeded
+        try await store.saveRun(third)
+
         // Listing is newest first with a cursor and a status filter
         #expect(try await store.listRuns(status: nil, owner: nil, limit: 1, after: nil).map(\.id) == [second.id])
-        #expect(try await store.listRuns(status: nil, owner: nil, limit: 5, after: second.id).map(\.id) == [first.id])
+        #expect(try await store.listRuns(status: nil, owner: nil, limit: 5, after: second.id).map(\.id) == [first.id, third.id])
         #expect(try await store.listRuns(status: .running, owner: nil, limit: 5, after: nil).map(\.id) == [first.id])
 
         // A cancelled run stays cancelled when its worker saves later
@@ -57,7 +81,7 @@ import Testing
         #expect(try await store.jobID(of: second.id) == 42)
 
         // Retention deletes finished runs only
-        #expect(try await store.deleteFinishedRuns(before: Date().addingTimeInterval(60)) == 1)
+        #expect(try await store.deleteFinishedRuns(before: Date().addingTimeInterval(60)) == 2)
         let gone = try await store.run(second.id)
         let kept = try await store.run(first.id)
         #expect(gone == nil && kept != nil)

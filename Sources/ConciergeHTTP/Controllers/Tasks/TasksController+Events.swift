@@ -23,7 +23,8 @@ extension TasksController {
             var quietSince = ContinuousClock.now
             do {
                 while true {
-                    let events = try await tasks.events(id, after: last)
+                    // Returns at once when events are there, else waits for this process's signal or `pollInterval`.
+                    let events = try await tasks.nextEvents(id, after: last, timeout: pollInterval)
                     for event in events {
                         try await writer.write(ByteBuffer(string: Self.frame(event)))
                         last = event.sequence
@@ -37,7 +38,6 @@ extension TasksController {
                         try await writer.write(ByteBuffer(string: ": heartbeat\n\n"))
                         quietSince = .now
                     }
-                    try await Task.sleep(for: pollInterval)
                 }
             } catch {
                 return  // the client left
