@@ -86,6 +86,9 @@ public struct Executor: Sendable {
                 record.status = .pending
                 try await journal.record(record)
             }
+            // A tool may take a while: `step_started` is visible before it runs (for a side-effecting tool the
+            // pending record above already carried it, and this writes nothing).
+            await events.flush()
             let context = ToolContext(logger: logger, runID: runID, stepID: step.id, idempotencyKey: key)
             record.output = try await invokeWithRetries(tool, arguments, context: context, attempts: &record.attempts)
             record.status = .succeeded

@@ -16,6 +16,12 @@ public struct RunEvent: Sendable, Hashable, Codable {
 /// Receives a run's progress as it happens (the store, the CLI's `--verbose`, tests).
 public protocol RunEventSink: Sendable {
     func emit(_ type: String, _ data: JSONValue) async
+    /// Makes the events emitted so far visible now rather than with the next durable write.
+    func flush() async
+}
+
+extension RunEventSink {
+    public func flush() async {}
 }
 
 /// Drops every event.
