@@ -29,8 +29,9 @@ import Testing
         try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
     }
 
-    @Test func plainStreamedAndSchemaCallsAreAnsweredLedgeredAndCounted() async throws {
-        let url = try Self.requireURL()
+    /// A `concierge serve` in front of the local model (auth off, SQLite in a temporary directory).
+    static func withServer(_ body: (_ port: Int, _ directory: String, _ model: String) async throws -> Void) async throws {
+        let url = try requireURL()
         try await TemporaryDirectory.with { directory in
             let model = ProcessInfo.processInfo.environment["CONCIERGE_TEST_LLM_MODEL"] ?? "SmolLM2-135M-Instruct"
             let server = try ConciergeProcess(
@@ -43,6 +44,12 @@ import Testing
             )
             let port = try await server.waitUntilServing()
             defer { server.kill(SIGKILL) }
+            try await body(port, directory, model)
+        }
+    }
+
+    @Test func plainStreamedAndSchemaCallsAreAnsweredLedgeredAndCounted() async throws {
+        try await Self.withServer { port, directory, model in
 
             // Plain
             let plain = try await HTTPProbe.request(
@@ -92,19 +99,7 @@ import Testing
 
     /// `scripts/local-model` serves embeddings beside chat, so `/v1/embeddings` works through the local deployment.
     @Test func embeddingsAreAnsweredByTheLocalModelAndLedgered() async throws {
-        let url = try Self.requireURL()
-        try await TemporaryDirectory.with { directory in
-            let model = ProcessInfo.processInfo.environment["CONCIERGE_TEST_LLM_MODEL"] ?? "SmolLM2-135M-Instruct"
-            let server = try ConciergeProcess(
-                ["serve"],
-                environment: [
-                    "CONCIERGE_PORT": "0", "CONCIERGE_AUTH": "off", "CONCIERGE_DATA_DIR": directory + "/data", "CONCIERGE_LLM_BASE_URL": url,
-                    "CONCIERGE_LLM_MODEL": model, "CONCIERGE_LLM_TIMEOUT_S": "120",
-                ],
-                directory: directory
-            )
-            let port = try await server.waitUntilServing()
-            defer { server.kill(SIGKILL) }
+        try await Self.withServer { port, directory, model in
 
             // When two inputs are embedded through the default alias
             let answer = try await HTTPProbe.request(
