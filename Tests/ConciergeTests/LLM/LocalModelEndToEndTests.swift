@@ -76,7 +76,7 @@ import Testing
             let schema = #"{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}"#
             let structured = try await HTTPProbe.request(
                 port: port, "/v1/chat/completions", method: .post, headers: Self.json,
-                body: #"{"model":"default","max_tokens":48,"response_format":{"type":"json_schema","json_schema":{"name":"city","schema":\#(schema)}},"messages":[{"role":"user","content":"Name a city in France."}]}"#, timeout: .seconds(180)
+                body: #"{"model":"default","max_tokens":48,"temperature":0,"response_format":{"type":"json_schema","json_schema":{"name":"city","schema":\#(schema)}},"messages":[{"role":"user","content":"Name a city in France."}]}"#, timeout: .seconds(180)
             )
             let content = try #require(((try Self.object(structured.body)["choices"] as? [[String: Any]])?.first?["message"] as? [String: Any])?["content"] as? String)
             #expect(try Self.object(content)["city"] is String)
