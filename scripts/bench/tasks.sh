@@ -7,7 +7,8 @@
 #   - runs/s with the server on one core (taskset -c 0) and on both, SQLite and PostgreSQL (fsync=on), LLM planner;
 #     and SQLite with the rule planner (no model call)
 #   - lone-run latency (one client, submit with wait -> finished run): p50/p99
-#   - resident memory with 1,000 runs in flight (model answering after SLOW_S=10 s; VmRSS sampled, VmHWM)
+#   - resident memory with 1,000 runs in flight (model answering after SLOW_S=10 s; VmRSS sampled, VmHWM), all executing
+#     at once and with a bounded pool (BOUNDED=64 executing, the rest queued; sampled for SAMPLE_S=25 s)
 #   - SIGKILL: the server is killed while runs are in flight; after a restart every accepted run must finish
 #
 # Usage: scripts/bench/tasks.sh            (env: DURATION=10 CONC=64 PGPORT=55498 INFLIGHT=1000 SKIP_PG=)
@@ -142,6 +143,32 @@ stop_server
 check_runs sq
 inflight_line="$INFLIGHT runs submitted without wait against a model answering after ${SLOW_S:-10} s per call (jobs concurrency $INFLIGHT, server on one core): idle RSS $idle MB; at most $peak_flight runs unfinished at a sample; peak sampled VmRSS $peak_rss MB, VmHWM $hwm MB."
 
+# --- the same 1,000 runs in flight with a bounded worker pool (BOUNDED=64 run at once, the rest wait in the durable
+# queue, as a deployment with a provider concurrency limit would run): sampled for SAMPLE_S seconds, then stopped ---
+bdir="$work/sqlite-bounded"
+CONCIERGE_DATA_DIR="$bdir" "$BIN" migrate >/dev/null; bkey=$(new_key env CONCIERGE_DATA_DIR="$bdir")
+start_server 0 "$work/slow.yaml" CONCIERGE_DATA_DIR="$bdir" CONCIERGE_JOBS_CONCURRENCY="${BOUNDED:-64}"
+python3 - "$PORT" "$bkey" "$INFLIGHT" "$(body "" | sed 's/"wait":30/"wait":0/')" <<'PY'
+import http.client, sys
+port, key, n, body = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4]
+c = http.client.HTTPConnection("127.0.0.1", port)
+for _ in range(n):
+    c.request("POST", "/v1/tasks", body=body, headers={"Authorization": "Bearer " + key, "Content-Type": "application/json"})
+    r = c.getresponse(); r.read(); assert r.status == 202, r.status
+PY
+bq() { sqlite3 "$bdir/concierge.sqlite" "$1"; }
+bounded_flight=0; bounded_rss=0
+for _ in $(seq $(( ${SAMPLE_S:-25} * 10 ))); do
+  flight=$(bq "SELECT COUNT(*) FROM task_runs WHERE status NOT IN ('succeeded', 'failed', 'cancelled')")
+  rss=$(rss_mb "$server_pid" VmRSS)
+  [ "$flight" -gt "$bounded_flight" ] && bounded_flight=$flight
+  [ "$rss" -gt "$bounded_rss" ] && bounded_rss=$rss
+  sleep 0.1
+done
+bounded_hwm=$(rss_mb "$server_pid" VmHWM)
+stop_server
+bounded_line="The same $INFLIGHT runs with a bounded pool (jobs concurrency ${BOUNDED:-64}; the others wait in the durable queue), sampled for ${SAMPLE_S:-25} s: at most $bounded_flight runs unfinished at a sample; peak sampled VmRSS $bounded_rss MB, VmHWM $bounded_hwm MB."
+
 # --- SIGKILL while runs are in flight (SQLite) ---
 start_server 0 "$work/slow.yaml" CONCIERGE_DATA_DIR="$work/sqlite" CONCIERGE_JOBS_LEASE_S=3 CONCIERGE_JOBS_HEARTBEAT_S=1
 python3 - "$PORT" "$key" "$(body "" | sed 's/"wait":30/"wait":0/')" "$work/accepted.txt" <<'PY' &
@@ -198,5 +225,7 @@ echo "| --- | --- | --- | --- | --- | --- |"
 cat "$rows"
 echo
 echo "$inflight_line"
+echo
+echo "$bounded_line"
 echo
 echo "$kill_line"
