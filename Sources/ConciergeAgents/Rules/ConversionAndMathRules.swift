@@ -56,7 +56,7 @@ enum CalculatorRule {
         if let parts = lower.captures(#"split\s+(?:a\s+)?[$€£]?(\d[\d,]*(?:\.\d+)?)\s*(?:[a-z]+\s+)?(?:bill\s+)?(?:between|among|by|across|into)\s+(\d+)"#) {
             return expression("\(parts[1]) / \(parts[2])")
         }
-        guard let regex = try? NSRegularExpression(pattern: "\(atom)(?:\\s*\(atom))*") else { return nil }
+        guard let regex = PatternCache.regex("\(atom)(?:\\s*\(atom))*") else { return nil }
         let candidates = regex.matches(in: lower, range: NSRange(lower.startIndex..., in: lower)).compactMap { Range($0.range, in: lower).map { String(lower[$0]) } }
         let usable = candidates.map(trim).filter { $0.contains(where: \.isNumber) && $0.matches(operators) }
         guard let best = usable.max(by: { $0.count < $1.count }) else { return nil }

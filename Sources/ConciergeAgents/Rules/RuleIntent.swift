@@ -21,12 +21,12 @@ struct RuleContext {
 
 extension String {
     func matches(_ pattern: String) -> Bool {
-        range(of: pattern, options: [.regularExpression, .caseInsensitive]) != nil
+        PatternCache.regex(pattern, caseInsensitive: true)?.firstMatch(in: self, range: NSRange(startIndex..., in: self)) != nil
     }
 
     /// Capture groups of the first case-insensitive match of `pattern` (empty strings for groups that did not take part).
     func captures(_ pattern: String) -> [String]? {
-        guard let regex = try? NSRegularExpression(pattern: pattern, options: [.caseInsensitive]),
+        guard let regex = PatternCache.regex(pattern, caseInsensitive: true),
             let match = regex.firstMatch(in: self, range: NSRange(startIndex..., in: self))
         else { return nil }
         return (0..<match.numberOfRanges).map { index in

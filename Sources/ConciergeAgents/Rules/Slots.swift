@@ -11,7 +11,7 @@ enum Slots {
     /// The place after `in`/`for`/`at` (up to four words, stopping at time words), or capitalised words before
     /// `anchor` ("London weather"). `there` means `previous`.
     static func place(in clause: String, before anchor: Regex<Substring>? = nil, previous: String?) -> String? {
-        if clause.range(of: #"\b(there|that city|that place)\b"#, options: [.regularExpression, .caseInsensitive]) != nil, let previous {
+        if clause.matches(#"\b(there|that city|that place)\b"#), let previous {
             return previous
         }
         let words = tokens(clause)
@@ -54,7 +54,7 @@ enum Slots {
         if let match = lower.firstMatch(of: /\b(?:top|first|best|most|the)?\s*(\d{1,2})\b(?!\s*(?:%|km|kg|days?|hours?))/), let value = Int(match.output.1) {
             return value
         }
-        for (word, value) in numberWords where lower.range(of: "\\b\(word)\\b", options: .regularExpression) != nil { return value }
+        for (word, value) in numberWords where lower.matches("\\b\(word)\\b") { return value }
         return nil
     }
 
@@ -64,7 +64,7 @@ enum Slots {
     /// Every date in the clause, as `YYYY-MM-DD` (or `today`/`tomorrow`), in order.
     static func dates(in clause: String) -> [String] {
         let lower = clause.lowercased()
-        guard let regex = try? NSRegularExpression(pattern: datePattern) else { return [] }
+        guard let regex = PatternCache.regex(datePattern) else { return [] }
         return regex.matches(in: lower, range: NSRange(lower.startIndex..., in: lower)).compactMap { match in
             Range(match.range, in: lower).flatMap { normalise(String(lower[$0])) }
         }
