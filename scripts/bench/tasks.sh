@@ -117,11 +117,8 @@ SERVER_ENV=(CONCIERGE_DATA_DIR="$work/sqlite")
 measure "SQLite, LLM planner + judge (scripted, 0 ms)" "" sq
 measure "SQLite, rule planner, no model call" rules sq
 
-# --- 1,000 runs in flight (SQLite; the model answers after 2 s) ---
-start_server 0 "$work/slow.yaml" CONCIERGE_DATA_DIR="$work/sqlite" CONCIERGE_JOBS_CONCURRENCY=$INFLIGHT
-idle=$(rss_mb "$server_pid" VmRSS)
-before=$(sq "SELECT COUNT(*) FROM task_runs")
-python3 - "$PORT" "$key" "$INFLIGHT" "$(body "" | sed 's/"wait":30/"wait":0/')" <<'PY'
+submit_inflight() {  # submit_inflight KEY: INFLIGHT runs without wait, one connection, each must be accepted (202)
+  python3 - "$PORT" "$1" "$INFLIGHT" "$(body "" | sed 's/"wait":30/"wait":0/')" <<'PY'
 import http.client, sys
 port, key, n, body = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4]
 c = http.client.HTTPConnection("127.0.0.1", port)
@@ -129,6 +126,13 @@ for _ in range(n):
     c.request("POST", "/v1/tasks", body=body, headers={"Authorization": "Bearer " + key, "Content-Type": "application/json"})
     r = c.getresponse(); r.read(); assert r.status == 202, r.status
 PY
+}
+
+# --- 1,000 runs in flight (SQLite; the model answers after 2 s) ---
+start_server 0 "$work/slow.yaml" CONCIERGE_DATA_DIR="$work/sqlite" CONCIERGE_JOBS_CONCURRENCY=$INFLIGHT
+idle=$(rss_mb "$server_pid" VmRSS)
+before=$(sq "SELECT COUNT(*) FROM task_runs")
+submit_inflight "$key"
 peak_flight=0; peak_rss=0
 for _ in $(seq 600); do
   flight=$(sq "SELECT COUNT(*) FROM task_runs WHERE status NOT IN ('succeeded', 'failed', 'cancelled')")
@@ -148,14 +152,7 @@ inflight_line="$INFLIGHT runs submitted without wait against a model answering a
 bdir="$work/sqlite-bounded"
 CONCIERGE_DATA_DIR="$bdir" "$BIN" migrate >/dev/null; bkey=$(new_key env CONCIERGE_DATA_DIR="$bdir")
 start_server 0 "$work/slow.yaml" CONCIERGE_DATA_DIR="$bdir" CONCIERGE_JOBS_CONCURRENCY="${BOUNDED:-64}"
-python3 - "$PORT" "$bkey" "$INFLIGHT" "$(body "" | sed 's/"wait":30/"wait":0/')" <<'PY'
-import http.client, sys
-port, key, n, body = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4]
-c = http.client.HTTPConnection("127.0.0.1", port)
-for _ in range(n):
-    c.request("POST", "/v1/tasks", body=body, headers={"Authorization": "Bearer " + key, "Content-Type": "application/json"})
-    r = c.getresponse(); r.read(); assert r.status == 202, r.status
-PY
+submit_inflight "$bkey"
 bq() { sqlite3 "$bdir/concierge.sqlite" "$1"; }
 bounded_flight=0; bounded_rss=0
 for _ in $(seq $(( ${SAMPLE_S:-25} * 10 ))); do
