@@ -1,7 +1,7 @@
 import Foundation
-import Logging
+public import Logging
 import PostgresNIO
-import ConciergeStorePostgres
+public import ConciergeStorePostgres
 public import Testing
 
 /// A real PostgreSQL server for tests, named by `CONCIERGE_TEST_DATABASE_URL` (a role allowed to create databases).
@@ -39,6 +39,22 @@ public enum TestPostgres {
         } catch {
             try? await runAdmin(admin, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
             throw error
+        }
+    }
+
+    /// A ``PostgresStore`` on a fresh database, its pool running while `body` runs. Migrations are not applied:
+    /// tests call `store.migrate()` themselves (some inspect its report, some test the migrations).
+    public static func withStore(
+        poolSize: Int = 4, logger: Logger, sourceLocation: SourceLocation = #_sourceLocation,
+        _ body: @Sendable (PostgresStore) async throws -> Void
+    ) async throws {
+        try await withFreshDatabase(sourceLocation: sourceLocation) { url in
+            let store = PostgresStore(url: try PostgresURL(url), poolSize: poolSize, logger: logger)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await store.run() }
+                defer { group.cancelAll() }
+                try await body(store)
+            }
         }
     }
 

@@ -38,14 +38,9 @@ import Testing
 
     /// One freshly migrated PostgreSQL store (the test is cancelled without `CONCIERGE_TEST_DATABASE_URL`).
     static func withPostgres(_ body: @escaping @Sendable (PostgresStore) async throws -> Void) async throws {
-        try await TestPostgres.withFreshDatabase { url in
-            let store = PostgresStore(url: try PostgresURL(url), poolSize: 4, logger: logger)
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await store.run() }
-                defer { group.cancelAll() }
-                _ = try await store.migrate()
-                try await body(store)
-            }
+        try await TestPostgres.withStore(logger: logger) { store in
+            _ = try await store.migrate()
+            try await body(store)
         }
     }
 

@@ -54,20 +54,15 @@ import Testing
     }
 
     @Test func postgresSpendIsKeptByTheLedgerAndBackfilled() async throws {
-        try await TestPostgres.withFreshDatabase { url in
-            let store = PostgresStore(url: try PostgresURL(url), poolSize: 4, logger: BudgetTests.logger)
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await store.run() }
-                defer { group.cancelAll() }
-                _ = try await store.migrate()
-                try await store.record(Array(Self.rows.prefix(1)))
-                try await store.record(Array(Self.rows.dropFirst(1)))
-                try await Self.expectSpend(store)
-                let backfill = PostgresStore.knownMigrations.first { $0.version == 6 }!.statements[1]
-                try await store.client.query("DELETE FROM budget_spend", logger: BudgetTests.logger)
-                try await store.client.query(PostgresQuery(unsafeSQL: backfill), logger: BudgetTests.logger)
-                try await Self.expectSpend(store)
-            }
+        try await TestPostgres.withStore(logger: BudgetTests.logger) { store in
+            _ = try await store.migrate()
+            try await store.record(Array(Self.rows.prefix(1)))
+            try await store.record(Array(Self.rows.dropFirst(1)))
+            try await Self.expectSpend(store)
+            let backfill = PostgresStore.knownMigrations.first { $0.version == 6 }!.statements[1]
+            try await store.client.query("DELETE FROM budget_spend", logger: BudgetTests.logger)
+            try await store.client.query(PostgresQuery(unsafeSQL: backfill), logger: BudgetTests.logger)
+            try await Self.expectSpend(store)
         }
     }
 }

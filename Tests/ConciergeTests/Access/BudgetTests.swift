@@ -35,14 +35,9 @@ import Testing
                 try await store.close()
             }
         case .postgres:
-            try await TestPostgres.withFreshDatabase { url in
-                let store = PostgresStore(url: try PostgresURL(url), poolSize: 20, logger: logger)
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    group.addTask { try await store.run() }
-                    defer { group.cancelAll() }
-                    _ = try await store.migrate()
-                    try await body(store)
-                }
+            try await TestPostgres.withStore(poolSize: 20, logger: logger) { store in
+                _ = try await store.migrate()
+                try await body(store)
             }
         }
     }

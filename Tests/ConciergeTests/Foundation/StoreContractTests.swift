@@ -75,16 +75,11 @@ enum StoreContract: String, CaseIterable, Sendable {
 
     @Test(arguments: StoreContract.allCases)
     func postgres(_ contract: StoreContract) async throws {
-        try await TestPostgres.withFreshDatabase { url in
-            let store = PostgresStore(url: try PostgresURL(url), poolSize: 4, logger: Self.logger)
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await store.run() }
-                let subject = StoreContract.Subject(store: store) { version, name in
-                    try await store.client.query("INSERT INTO schema_migrations VALUES (\(version), \(name), now())")
-                }
-                try await contract.run(subject)
-                group.cancelAll()
+        try await TestPostgres.withStore(logger: Self.logger) { store in
+            let subject = StoreContract.Subject(store: store) { version, name in
+                try await store.client.query("INSERT INTO schema_migrations VALUES (\(version), \(name), now())")
             }
+            try await contract.run(subject)
         }
     }
 

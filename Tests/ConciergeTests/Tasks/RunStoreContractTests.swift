@@ -98,15 +98,10 @@ import Testing
     }
 
     @Test func postgres() async throws {
-        try await TestPostgres.withFreshDatabase { url in
-            let store = PostgresStore(url: try PostgresURL(url), poolSize: 4, logger: Self.logger)
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await store.run() }
-                let report = try await store.migrate()
-                #expect(report.applied.contains(AppliedMigration(version: 4, name: "create_task_runs")))
-                try await Self.contract(store)
-                group.cancelAll()
-            }
+        try await TestPostgres.withStore(logger: Self.logger) { store in
+            let report = try await store.migrate()
+            #expect(report.applied.contains(AppliedMigration(version: 4, name: "create_task_runs")))
+            try await Self.contract(store)
         }
     }
 }
