@@ -14,6 +14,7 @@
 # Concierge runs the production path: SQLite in a temp dir, authentication on, every call with an API key that has a
 # request rate limit, a token rate limit and a daily budget (key lookup, GCRA checks, budget reservation and release,
 # one ledger row per call), default settings otherwise, info logs to /dev/null.
+# BENCH_PERF_DIR=dir records a perf profile of Concierge during each of its runs (dir/plain-instant-c64.data, …).
 # Prints a Markdown table: p50/p99 direct and through Concierge, added latency, throughput share, Concierge peak RSS.
 set -euo pipefail
 
@@ -98,26 +99,32 @@ for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$gw_port/health/ready" >/de
 
 # wrk's "50%  1.23ms" → microseconds
 to_us() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) print n; else if (v ~ /ms$/) print n * 1000; else if (v ~ /s$/) print n * 1000000; else print n }'; }
-run() {  # url body connections key → "p50_us p99_us rps"
-  local out threads=$(( $3 > 1 ? 2 : 1 ))
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$gw_pid/stat"; }
+run() {  # url body connections key → "p50_us p99_us rps requests cpu_ticks" (cpu_ticks: Concierge's user+system time)
+  local out threads=$(( $3 > 1 ? 2 : 1 )) before
+  before=$(cpu_ticks)
+  if [ -n "${BENCH_PERF_DIR:-}" ] && [ -n "$4" ]; then  # profile Concierge during its runs
+    perf record -F 999 -g -p "$gw_pid" -o "$BENCH_PERF_DIR/$(echo "$5" | tr ' ' '-').data" -- sleep "$duration" >/dev/null 2>&1 &
+  fi
   out=$(BENCH_BODY="$2" BENCH_KEY="$4" wrk -t"$threads" -c"$3" -d"${duration}s" --latency -s "$work/post.lua" "$1")
   if echo "$out" | grep -q "Non-2xx"; then echo "non-2xx answers from $1" >&2; echo "$out" >&2; exit 1; fi
-  echo "$(to_us "$(echo "$out" | awk '$1 == "50%" { print $2 }')") $(to_us "$(echo "$out" | awk '$1 == "99%" { print $2 }')") $(echo "$out" | awk '/^Requests\/sec/ { print $2 }')"
+  echo "$(to_us "$(echo "$out" | awk '$1 == "50%" { print $2 }')") $(to_us "$(echo "$out" | awk '$1 == "99%" { print $2 }')") $(echo "$out" | awk '/^Requests\/sec/ { print $2 }') $(echo "$out" | awk '/requests in/ { print $1 }') $(( $(cpu_ticks) - before ))"
 }
 peak_rss_kb() { awk '/VmHWM/ { print $2 }' "/proc/$gw_pid/status"; }
 
-echo "| load | direct p50 / p99 (ms) | via Concierge p50 / p99 (ms) | added p50 / p99 (ms) | req/s direct | req/s via Concierge | share |"
-echo "| --- | --- | --- | --- | --- | --- | --- |"
+hz=$(getconf CLK_TCK)
+echo "| load | direct p50 / p99 (ms) | via Concierge p50 / p99 (ms) | added p50 / p99 (ms) | req/s direct | req/s via Concierge | share | Concierge CPU per call (µs) |"
+echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
 for profile in $profiles; do
 for kind in plain stream; do
   mode=$kind; [ "$profile" = instant ] || mode="$kind-$profile"
   body="{\"model\":\"$mode\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}"
   [ "$kind" = stream ] && body="{\"model\":\"$mode\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}"
   for c in ${BENCH_CONCURRENCY:-1 64}; do
-    read -r d50 d99 drps < <(run "http://127.0.0.1:$up_port/$mode/v1/chat/completions" "$body" "$c" "")
-    read -r g50 g99 grps < <(run "http://127.0.0.1:$gw_port/v1/chat/completions" "$body" "$c" "$key")
-    awk -v m="$kind $profile" -v c="$c" -v d50="$d50" -v d99="$d99" -v g50="$g50" -v g99="$g99" -v dr="$drps" -v gr="$grps" 'BEGIN {
-      printf "| %s c=%d | %.3f / %.3f | %.3f / %.3f | %+.3f / %+.3f | %.0f | %.0f | %.0f %% |\n", m, c, d50/1000, d99/1000, g50/1000, g99/1000, (g50-d50)/1000, (g99-d99)/1000, dr, gr, 100*gr/dr }'
+    read -r d50 d99 drps _ _ < <(run "http://127.0.0.1:$up_port/$mode/v1/chat/completions" "$body" "$c" "")
+    read -r g50 g99 grps greqs gticks < <(run "http://127.0.0.1:$gw_port/v1/chat/completions" "$body" "$c" "$key" "$kind $profile c$c")
+    awk -v m="$kind $profile" -v c="$c" -v d50="$d50" -v d99="$d99" -v g50="$g50" -v g99="$g99" -v dr="$drps" -v gr="$grps" -v n="$greqs" -v t="$gticks" -v hz="$hz" 'BEGIN {
+      printf "| %s c=%d | %.3f / %.3f | %.3f / %.3f | %+.3f / %+.3f | %.0f | %.0f | %.0f %% | %.0f |\n", m, c, d50/1000, d99/1000, g50/1000, g99/1000, (g50-d50)/1000, (g99-d99)/1000, dr, gr, 100*gr/dr, 1000000*t/hz/n }'
   done
 done
 done
