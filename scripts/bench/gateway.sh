@@ -14,6 +14,8 @@
 # Concierge runs the production path: SQLite in a temp dir, authentication on, every call with an API key that has a
 # request rate limit, a token rate limit and a daily budget (key lookup, GCRA checks, budget reservation and release,
 # one ledger row per call), default settings otherwise, info logs to /dev/null.
+# When the release build has bench-relay (swift build -c release --product bench-relay), the same loads also run
+# through it: a bare Hummingbird → AsyncHTTPClient relay with nothing else, the floor any gateway on this stack pays.
 # BENCH_PERF_DIR=dir records a perf profile of Concierge during each of its runs (dir/plain-instant-c64.data, …).
 # Prints a Markdown table: p50/p99 direct and through Concierge, added latency, throughput share, Concierge peak RSS.
 set -euo pipefail
@@ -23,6 +25,8 @@ duration=${1:-10}
 bin=${CONCIERGE_BIN:-$root/.build/release/concierge}
 up_port=${BENCH_UPSTREAM_PORT:-18091}
 gw_port=${BENCH_GATEWAY_PORT:-18090}
+relay_bin=${BENCH_RELAY_BIN:-$root/.build/release/bench-relay}
+relay_port=${BENCH_RELAY_PORT:-18092}
 work=$(mktemp -d /tmp/concierge-bench.XXXXXX)
 [ -x "$bin" ] || { echo "no release binary at $bin (swift build -c release)" >&2; exit 1; }
 command -v wrk >/dev/null && command -v nginx >/dev/null || { echo "install wrk and nginx-light" >&2; exit 1; }
@@ -93,40 +97,59 @@ export CONCIERGE_CONFIG="$work/config.yaml" CONCIERGE_DATA_DIR="$work/data" CONC
 key=$("$bin" keys create --name bench --role user ${BENCH_KEY_LIMITS:---rpm 100000000 --tpm 10000000000 --budget-day 1000000} 2>/dev/null | tail -1)
 nginx -c "$work/nginx.conf" -p "$work" & nginx_pid=$!
 "$bin" serve >/dev/null 2>"$work/concierge.err" & gw_pid=$!
-cleanup() { kill "$gw_pid" 2>/dev/null || true; kill "$nginx_pid" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"; }
+relay_pid=""
+if [ -x "$relay_bin" ]; then "$relay_bin" "$relay_port" "http://127.0.0.1:$up_port" >/dev/null 2>&1 & relay_pid=$!; fi
+cleanup() { kill "$gw_pid" $relay_pid 2>/dev/null || true; kill "$nginx_pid" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$gw_port/health/ready" >/dev/null && break; sleep 0.1; done
 
 # wrk's "50%  1.23ms" → microseconds
 to_us() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) print n; else if (v ~ /ms$/) print n * 1000; else if (v ~ /s$/) print n * 1000000; else print n }'; }
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$gw_pid/stat"; }
-run() {  # url body connections key → "p50_us p99_us rps requests cpu_ticks" (cpu_ticks: Concierge's user+system time)
+cpu_ticks() { if [ -n "$1" ]; then awk '{ print $14 + $15 }' "/proc/$1/stat"; else echo 0; fi; }  # user + system
+run() {  # url body connections key pid label → "p50_us p99_us rps requests cpu_ticks_of_pid"
   local out threads=$(( $3 > 1 ? 2 : 1 )) before
-  before=$(cpu_ticks)
-  if [ -n "${BENCH_PERF_DIR:-}" ] && [ -n "$4" ]; then  # profile Concierge during its runs
-    perf record -F 999 -g -p "$gw_pid" -o "$BENCH_PERF_DIR/$(echo "$5" | tr ' ' '-').data" -- sleep "$duration" >/dev/null 2>&1 &
+  before=$(cpu_ticks "$5")
+  if [ -n "${BENCH_PERF_DIR:-}" ] && [ -n "$5" ]; then  # profile the process under test during its run
+    perf record -F 999 -g -p "$5" -o "$BENCH_PERF_DIR/$(echo "$6" | tr ' ' '-').data" -- sleep "$duration" >/dev/null 2>&1 &
   fi
   out=$(BENCH_BODY="$2" BENCH_KEY="$4" wrk -t"$threads" -c"$3" -d"${duration}s" --latency -s "$work/post.lua" "$1")
   if echo "$out" | grep -q "Non-2xx"; then echo "non-2xx answers from $1" >&2; echo "$out" >&2; exit 1; fi
-  echo "$(to_us "$(echo "$out" | awk '$1 == "50%" { print $2 }')") $(to_us "$(echo "$out" | awk '$1 == "99%" { print $2 }')") $(echo "$out" | awk '/^Requests\/sec/ { print $2 }') $(echo "$out" | awk '/requests in/ { print $1 }') $(( $(cpu_ticks) - before ))"
+  echo "$(to_us "$(echo "$out" | awk '$1 == "50%" { print $2 }')") $(to_us "$(echo "$out" | awk '$1 == "99%" { print $2 }')") $(echo "$out" | awk '/^Requests\/sec/ { print $2 }') $(echo "$out" | awk '/requests in/ { print $1 }') $(( $(cpu_ticks "$5") - before ))"
 }
-peak_rss_kb() { awk '/VmHWM/ { print $2 }' "/proc/$gw_pid/status"; }
+peak_rss_kb() { awk '/VmHWM/ { print $2 }' "/proc/$1/status"; }
+row() {  # label c d50 d99 drps p50 p99 rps requests ticks → one table row, measured against direct
+  awk -v m="$1" -v c="$2" -v d50="$3" -v d99="$4" -v dr="$5" -v g50="$6" -v g99="$7" -v gr="$8" -v n="$9" -v t="${10}" -v hz="$hz" 'BEGIN {
+    printf "| %s c=%d | %.3f / %.3f | %.3f / %.3f | %+.3f / %+.3f | %.0f | %.0f | %.0f %% | %.0f |\n", m, c, d50/1000, d99/1000, g50/1000, g99/1000, (g50-d50)/1000, (g99-d99)/1000, dr, gr, 100*gr/dr, 1000000*t/hz/n }'
+}
 
 hz=$(getconf CLK_TCK)
-echo "| load | direct p50 / p99 (ms) | via Concierge p50 / p99 (ms) | added p50 / p99 (ms) | req/s direct | req/s via Concierge | share | Concierge CPU per call (µs) |"
-echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
+gateway_rows=() relay_rows=()
 for profile in $profiles; do
 for kind in plain stream; do
   mode=$kind; [ "$profile" = instant ] || mode="$kind-$profile"
   body="{\"model\":\"$mode\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}"
   [ "$kind" = stream ] && body="{\"model\":\"$mode\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}"
   for c in ${BENCH_CONCURRENCY:-1 64}; do
-    read -r d50 d99 drps _ _ < <(run "http://127.0.0.1:$up_port/$mode/v1/chat/completions" "$body" "$c" "")
-    read -r g50 g99 grps greqs gticks < <(run "http://127.0.0.1:$gw_port/v1/chat/completions" "$body" "$c" "$key" "$kind $profile c$c")
-    awk -v m="$kind $profile" -v c="$c" -v d50="$d50" -v d99="$d99" -v g50="$g50" -v g99="$g99" -v dr="$drps" -v gr="$grps" -v n="$greqs" -v t="$gticks" -v hz="$hz" 'BEGIN {
-      printf "| %s c=%d | %.3f / %.3f | %.3f / %.3f | %+.3f / %+.3f | %.0f | %.0f | %.0f %% | %.0f |\n", m, c, d50/1000, d99/1000, g50/1000, g99/1000, (g50-d50)/1000, (g99-d99)/1000, dr, gr, 100*gr/dr, 1000000*t/hz/n }'
+    read -r d50 d99 drps _ _ < <(run "http://127.0.0.1:$up_port/$mode/v1/chat/completions" "$body" "$c" "" "")
+    read -r g50 g99 grps greqs gticks < <(run "http://127.0.0.1:$gw_port/v1/chat/completions" "$body" "$c" "$key" "$gw_pid" "$kind $profile c$c")
+    gateway_rows+=("$(row "$kind $profile" "$c" "$d50" "$d99" "$drps" "$g50" "$g99" "$grps" "$greqs" "$gticks")")
+    if [ -n "$relay_pid" ]; then
+      read -r r50 r99 rrps rreqs rticks < <(run "http://127.0.0.1:$relay_port/$mode/v1/chat/completions" "$body" "$c" "" "$relay_pid" "relay $kind $profile c$c")
+      relay_rows+=("$(row "$kind $profile" "$c" "$d50" "$d99" "$drps" "$r50" "$r99" "$rrps" "$rreqs" "$rticks")")
+    fi
   done
 done
 done
+echo "| load | direct p50 / p99 (ms) | via Concierge p50 / p99 (ms) | added p50 / p99 (ms) | req/s direct | req/s via Concierge | share | Concierge CPU per call (µs) |"
+echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
+printf '%s\n' "${gateway_rows[@]}"
+if [ -n "$relay_pid" ]; then
+  echo
+  echo "Bare relay (bench-relay: Hummingbird → AsyncHTTPClient, nothing else), same loads, same direct runs:"
+  echo
+  echo "| load | direct p50 / p99 (ms) | via relay p50 / p99 (ms) | added p50 / p99 (ms) | req/s direct | req/s via relay | share | relay CPU per call (µs) |"
+  echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
+  printf '%s\n' "${relay_rows[@]}"
+fi
 echo
-echo "Concierge peak RSS (VmHWM) over the whole run: $(( $(peak_rss_kb) / 1024 )) MiB; ledger rows: $(sqlite3 "$work/data/concierge.sqlite" 'SELECT COUNT(*) FROM llm_ledger' 2>/dev/null || echo '?')"
+echo "Concierge peak RSS (VmHWM) over the whole run: $(( $(peak_rss_kb "$gw_pid") / 1024 )) MiB; ledger rows: $(sqlite3 "$work/data/concierge.sqlite" 'SELECT COUNT(*) FROM llm_ledger' 2>/dev/null || echo '?')"
