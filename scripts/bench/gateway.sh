@@ -113,7 +113,11 @@ run() {  # url body connections key pid label → "p50_us p99_us rps requests cp
     perf record -F 999 -g -p "$5" -o "$BENCH_PERF_DIR/$(echo "$6" | tr ' ' '-').data" -- sleep "$duration" >/dev/null 2>&1 &
   fi
   out=$(BENCH_BODY="$2" BENCH_KEY="$4" wrk -t"$threads" -c"$3" -d"${duration}s" --latency -s "$work/post.lua" "$1")
-  if echo "$out" | grep -q "Non-2xx"; then echo "non-2xx answers from $1" >&2; echo "$out" >&2; exit 1; fi
+  if echo "$out" | grep -q "Non-2xx"; then
+    echo "non-2xx answers from $1; one of them:" >&2
+    curl -s -H "Content-Type: application/json" ${4:+-H "Authorization: Bearer $4"} -d "$2" "$1" >&2; echo >&2
+    echo "$out" >&2; exit 1
+  fi
   echo "$(to_us "$(echo "$out" | awk '$1 == "50%" { print $2 }')") $(to_us "$(echo "$out" | awk '$1 == "99%" { print $2 }')") $(echo "$out" | awk '/^Requests\/sec/ { print $2 }') $(echo "$out" | awk '/requests in/ { print $1 }') $(( $(cpu_ticks "$5") - before ))"
 }
 peak_rss_kb() { awk '/VmHWM/ { print $2 }' "/proc/$1/status"; }

@@ -3,25 +3,33 @@ public import Foundation
 import GRDB
 
 /// Budget reservations in the SQLite file. SQLite has one writer, so check-and-reserve in one write is atomic.
-extension SQLiteStore: BudgetStore {
+extension SQLiteStore: BatchBudgetStore {
     public func reserve(_ reservation: BudgetReservation, windows: [BudgetWindow], now: Date, reservationTTL: TimeInterval) async throws {
-        try await pool.write { db in
-            let reserved = try Int64.fetchOne(
-                db, sql: "SELECT COALESCE(SUM(amount_micro_usd), 0) FROM budget_reservations WHERE caller_id = ? AND created_at >= ?",
-                arguments: [reservation.callerID, now.timeIntervalSince1970 - reservationTTL]
+        let check = BudgetCheck(reservation: reservation, windows: windows, now: now, reservationTTL: reservationTTL)
+        if let exceeded = try await reserve([check])[0] { throw exceeded }
+    }
+
+    public func reserve(_ checks: [BudgetCheck]) async throws -> [BudgetExceeded?] {
+        try await pool.write { db in try checks.map { try Self.reserve($0, db) } }
+    }
+
+    /// Stores the reservation when it fits every window; else returns the window it would exceed.
+    private static func reserve(_ check: BudgetCheck, _ db: Database) throws -> BudgetExceeded? {
+        let reservation = check.reservation
+        let reserved =
+            try Int64.fetchOne(
+                db.cachedStatement(sql: "SELECT COALESCE(SUM(amount_micro_usd), 0) FROM budget_reservations WHERE caller_id = ? AND created_at >= ?"),
+                arguments: [reservation.callerID, check.now.timeIntervalSince1970 - check.reservationTTL]
             ) ?? 0
-            for window in windows {
-                let spent = try Self.spent(db, callerID: reservation.callerID, since: window.start)
-                let committed = spent + reserved
-                if committed + reservation.amount.value > window.limit.value {
-                    throw BudgetExceeded(window: window, committed: MicroUSD(committed), requested: reservation.amount)
-                }
+        for window in check.windows {
+            let committed = try spent(db, callerID: reservation.callerID, since: window.start) + reserved
+            if committed + reservation.amount.value > window.limit.value {
+                return BudgetExceeded(window: window, committed: MicroUSD(committed), requested: reservation.amount)
             }
-            try db.execute(
-                sql: "INSERT INTO budget_reservations (id, caller_id, amount_micro_usd, created_at) VALUES (?, ?, ?, ?)",
-                arguments: [reservation.id, reservation.callerID, reservation.amount.value, now.timeIntervalSince1970]
-            )
         }
+        try db.cachedStatement(sql: "INSERT INTO budget_reservations (id, caller_id, amount_micro_usd, created_at) VALUES (?, ?, ?, ?)")
+            .execute(arguments: [reservation.id, reservation.callerID, reservation.amount.value, check.now.timeIntervalSince1970])
+        return nil
     }
 
     public func release(_ reservationID: String) async throws {
@@ -46,7 +54,7 @@ extension SQLiteStore: BudgetStore {
     private static func spent(_ db: Database, callerID: String, since: Date) throws -> Int64 {
         if BudgetSpend.isDayStart(since) {
             return try Int64.fetchOne(
-                db, sql: "SELECT COALESCE(SUM(cost_micro_usd), 0) FROM budget_spend WHERE caller_id = ? AND day >= ?",
+                db.cachedStatement(sql: "SELECT COALESCE(SUM(cost_micro_usd), 0) FROM budget_spend WHERE caller_id = ? AND day >= ?"),
                 arguments: [callerID, BudgetSpend.day(since)]
             ) ?? 0
         }

@@ -27,7 +27,11 @@ enum StoreFactory {
             return Opened(store: store, service: store, ledger: store, cache: store, keys: store, rateLimits: store, budgets: store, audit: store)
         }
         let store = try SQLiteStore(path: configuration.sqlitePath, logger: logger)
-        return Opened(store: store, service: nil, ledger: store, cache: store, keys: store, rateLimits: store, budgets: store, audit: store)
+        // One writer: the admission checks of concurrent requests share transactions (see GroupCommitRateLimits).
+        return Opened(
+            store: store, service: nil, ledger: store, cache: store, keys: store, rateLimits: GroupCommitRateLimits(store),
+            budgets: GroupCommitBudgets(store), audit: store
+        )
     }
 
     static func knownMigrations(_ configuration: AppConfiguration) -> [Migration] {

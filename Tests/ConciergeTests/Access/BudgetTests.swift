@@ -55,39 +55,50 @@ import Testing
     static let request = ChatRequest(messages: [.user("Hi")], maxTokens: 1000)
 
     @Test(arguments: JobBackend.allCases) func fiftyConcurrentCallsAgainstABudgetForTenAdmitTen(_ backend: JobBackend) async throws {
-        try await Self.with(backend) { store in
-            // Given a budget that covers exactly ten worst cases
-            let router = try Self.router(ledger: store)
-            let worst = try #require(router.worstCaseCost(Self.request))
-            #expect(worst == MicroUSD(18 + 2000))
-            let limits = KeyLimits(budgetPerDay: MicroUSD(worst.value * 10))
-            let guardian = BudgetGuard(store: store, estimator: router)
-            // When fifty callers run at once
-            let outcomes = try await withThrowingTaskGroup(of: Bool.self) { group in
-                for index in 0..<50 {
-                    group.addTask {
-                        var request = Self.request
-                        request.attribution = CallAttribution(requestID: "r\(index)", callerID: "key-1")
-                        do {
-                            _ = try await guardian.withBudget(request, callerID: "key-1", limits: limits) { try await router.complete($0) }
-                            return true
-                        } catch is BudgetExceeded {
-                            return false
-                        }
+        try await Self.with(backend) { store in try await Self.fiftyCallsAdmitTen(store, budgets: store) }
+    }
+
+    /// The same through the group commit the server puts in front of SQLite: checks of concurrent calls share
+    /// transactions, and each is still decided alone.
+    @Test func fiftyConcurrentCallsThroughGroupCommitAdmitTen() async throws {
+        try await Self.with(.sqlite) { store in
+            let batching = try #require(store as? any BatchBudgetStore)
+            try await Self.fiftyCallsAdmitTen(store, budgets: GroupCommitBudgets(batching))
+        }
+    }
+
+    static func fiftyCallsAdmitTen(_ store: any Backing, budgets: any BudgetStore) async throws {
+        // Given a budget that covers exactly ten worst cases
+        let router = try Self.router(ledger: store)
+        let worst = try #require(router.worstCaseCost(Self.request))
+        #expect(worst == MicroUSD(18 + 2000))
+        let limits = KeyLimits(budgetPerDay: MicroUSD(worst.value * 10))
+        let guardian = BudgetGuard(store: budgets, estimator: router)
+        // When fifty callers run at once
+        let outcomes = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for index in 0..<50 {
+                group.addTask {
+                    var request = Self.request
+                    request.attribution = CallAttribution(requestID: "r\(index)", callerID: "key-1")
+                    do {
+                        _ = try await guardian.withBudget(request, callerID: "key-1", limits: limits) { try await router.complete($0) }
+                        return true
+                    } catch is BudgetExceeded {
+                        return false
                     }
                 }
-                return try await group.reduce(into: [Bool]()) { $0.append($1) }
             }
-            // Then exactly ten ran and the ledger stays within the budget
-            #expect(outcomes.filter { $0 }.count == 10)
-            let spent = try await store.spent(callerID: "key-1", since: Date(timeIntervalSince1970: 0))
-            #expect(spent == MicroUSD(2010 * 10))
-            #expect(spent <= limits.budgetPerDay!)
-            // And other callers have their own budget
-            var other = Self.request
-            other.attribution.callerID = "key-2"
-            _ = try await guardian.withBudget(other, callerID: "key-2", limits: limits) { try await router.complete($0) }
+            return try await group.reduce(into: [Bool]()) { $0.append($1) }
         }
+        // Then exactly ten ran and the ledger stays within the budget
+        #expect(outcomes.filter { $0 }.count == 10)
+        let spent = try await store.spent(callerID: "key-1", since: Date(timeIntervalSince1970: 0))
+        #expect(spent == MicroUSD(2010 * 10))
+        #expect(spent <= limits.budgetPerDay!)
+        // And other callers have their own budget
+        var other = Self.request
+        other.attribution.callerID = "key-2"
+        _ = try await guardian.withBudget(other, callerID: "key-2", limits: limits) { try await router.complete($0) }
     }
 
     @Test func exhaustedBudgetSaysWhichAndWhenItResets() async throws {
