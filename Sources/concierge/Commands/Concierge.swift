@@ -7,7 +7,7 @@ struct Concierge: AsyncParsableCommand {
         commandName: "concierge",
         abstract: "Concierge: a self-hosted AI assistant server.",
         subcommands: [
-            ServeCommand.self, AskCommand.self, WorkerCommand.self, JobsCommand.self, KeysCommand.self, MigrateCommand.self,
+            ServeCommand.self, AskCommand.self, WorkerCommand.self, JobsCommand.self, KeysCommand.self, MigrateCommand.self, BackupCommand.self,
             CheckConfigCommand.self, VersionCommand.self,
         ],
         defaultSubcommand: nil
