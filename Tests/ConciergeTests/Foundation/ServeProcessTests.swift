@@ -124,7 +124,7 @@ import Testing
         }
     }
 
-    @Test(arguments: [[], ["serve"], ["migrate"], ["check-config"], ["version"]])
+    @Test(arguments: [[], ["serve"], ["migrate"], ["backup"], ["check-config"], ["version"]])
     func everyCommandHasHelp(_ command: [String]) async throws {
         try await TemporaryDirectory.with { directory in
             let result = try await ConciergeProcess.run(command + ["--help"], environment: [:], directory: directory)
