@@ -87,11 +87,16 @@ public struct ModelsGatewayController: Sendable {
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
             var model = chatRequest.model
             do {
-                try await chat.stream(chatRequest) { event in
-                    if case .started(_, let upstreamModel, _) = event { model = upstreamModel }
-                    if let chunk = GatewayChunk.chunk(for: event, id: id, created: created, model: model, includeUsage: includeUsage) {
-                        try await writer.write(GatewayChunk.sse(chunk))
+                // The events of one upstream read go out in one write (one flush, one syscall), not one each.
+                try await chat.streamBatches(chatRequest) { events in
+                    var buffer = ByteBuffer()
+                    for event in events {
+                        if case .started(_, let upstreamModel, _) = event { model = upstreamModel }
+                        if let chunk = GatewayChunk.chunk(for: event, id: id, created: created, model: model, includeUsage: includeUsage) {
+                            GatewayChunk.writeSSE(chunk, to: &buffer)
+                        }
                     }
+                    if buffer.readableBytes > 0 { try await writer.write(buffer) }
                 }
                 await settle()
                 try await writer.write(GatewayChunk.done)
