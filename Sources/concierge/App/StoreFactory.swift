@@ -18,16 +18,18 @@ enum StoreFactory {
         var keys: any APIKeyStore
         var rateLimits: any RateLimitStore
         var budgets: any BudgetStore
+        /// The rate limits and budgets of one call in one transaction (the same store as both).
+        var admission: any AdmissionStore
         var audit: any AuditLog
     }
 
     static func open(_ configuration: AppConfiguration, logger: Logger) throws -> Opened {
         if let url = configuration.databaseURL {
             let store = PostgresStore(url: try PostgresURL(url), poolSize: configuration.databasePoolSize, logger: logger)
-            return Opened(store: store, service: store, ledger: store, cache: store, keys: store, rateLimits: store, budgets: store, audit: store)
+            return Opened(store: store, service: store, ledger: store, cache: store, keys: store, rateLimits: store, budgets: store, admission: store, audit: store)
         }
         let store = try SQLiteStore(path: configuration.sqlitePath, logger: logger)
-        return Opened(store: store, service: nil, ledger: store, cache: store, keys: store, rateLimits: store, budgets: store, audit: store)
+        return Opened(store: store, service: nil, ledger: store, cache: store, keys: store, rateLimits: store, budgets: store, admission: store, audit: store)
     }
 
     static func knownMigrations(_ configuration: AppConfiguration) -> [Migration] {
