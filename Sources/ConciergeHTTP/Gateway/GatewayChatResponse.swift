@@ -168,6 +168,16 @@ struct GatewayChunk: Encodable {
         return buffer
     }
 
+    /// Appends `data: {…}\n\n` for this chunk to `buffer`, without `JSONEncoder` (``GatewayJSONWriter``).
+    static func writeSSE(_ chunk: GatewayChunk, to buffer: inout ByteBuffer) {
+        var json = GatewayJSONWriter(into: buffer)
+        buffer = ByteBuffer()  // one owner of the storage while it is written, so no copy
+        json.raw("data: ")
+        chunk.write(to: &json)
+        json.raw("\n\n")
+        buffer = json.buffer
+    }
+
     /// Appends `data: {…}\n\n` to `buffer`.
     static func writeSSE(_ value: some Encodable, to buffer: inout ByteBuffer) {
         buffer.writeString("data: ")

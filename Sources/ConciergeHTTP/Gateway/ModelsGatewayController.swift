@@ -91,7 +91,9 @@ public struct ModelsGatewayController: Sendable {
             do {
                 let response = try await chat.complete(chatRequest)
                 await budget?.settle(reservation)
-                return Self.json(GatewayChatResponse(response, id: id, created: created))
+                var json = GatewayJSONWriter()
+                GatewayChatResponse(response, id: id, created: created).write(to: &json)
+                return Self.json(bytes: json.buffer)
             } catch {
                 await budget?.settle(reservation)
                 throw error
@@ -181,9 +183,12 @@ public struct ModelsGatewayController: Sendable {
     }()
 
     static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
+        json(bytes: ByteBuffer(bytes: (try? encoder.encode(value)) ?? Data("{}".utf8)), status: status)
+    }
+
+    static func json(bytes: ByteBuffer, status: HTTPResponse.Status = .ok) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
-        let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: bytes))
     }
 }
