@@ -82,6 +82,19 @@ import Testing
         }
     }
 
+    @Test func budgetWindowsAreUTCCalendarDaysAndMonths() {
+        let limits = KeyLimits(budgetPerDay: MicroUSD(1), budgetPerMonth: MicroUSD(2))
+        for seconds in [0.0, 1.0, 86_399.999, 86_400, 951_782_400 - 0.5, 951_782_400, 1_800_000_000, 1_835_000_000.25] {
+            let now = Date(timeIntervalSince1970: seconds)
+            let windows = BudgetWindow.windows(limits, now: now)
+            #expect(windows.map(\.name) == ["day", "month"])
+            let day = Calendar.utc.dateInterval(of: .day, for: now)!
+            let month = Calendar.utc.dateInterval(of: .month, for: now)!
+            #expect(windows[0].start == day.start && windows[0].resetsAt == day.end)
+            #expect(windows[1].start == month.start && windows[1].resetsAt == month.end)
+        }
+    }
+
     @Test(arguments: JobBackend.allCases) func anAdmissionWithoutChargesOrBudgetAdmits(_ backend: JobBackend) async throws {
         try await Self.with(backend) { store in
             let result = try await store.admit(Admission(charges: [], reservation: nil, windows: [], reservationTTL: 900, now: Self.now))
