@@ -13,6 +13,9 @@ public struct AppRequestContext: RequestContext {
     public var principal: Principal?
     /// The peer's IP address (no proxy headers are trusted).
     public var clientIP: String
+    /// The request-rate charge ``AccessMiddleware`` left to the route (``AccessControl/deferredRateLimitPaths``),
+    /// which makes it in one store transaction with its own checks.
+    public var deferredRateLimit: RateCharge?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
@@ -20,5 +23,6 @@ public struct AppRequestContext: RequestContext {
         self.maxUploadSize = 1 << 20
         self.principal = nil
         self.clientIP = source.channel.remoteAddress?.ipAddress ?? "unknown"
+        self.deferredRateLimit = nil
     }
 }

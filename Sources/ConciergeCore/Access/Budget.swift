@@ -17,14 +17,15 @@ public struct BudgetWindow: Sendable, Hashable {
 
     /// The day and month windows of `limits` that hold at `now`, in UTC.
     public static func windows(_ limits: KeyLimits, now: Date) -> [BudgetWindow] {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
         var windows: [BudgetWindow] = []
         if let limit = limits.budgetPerDay {
-            let start = calendar.startOfDay(for: now)
-            windows.append(BudgetWindow(name: "day", start: start, resetsAt: calendar.date(byAdding: .day, value: 1, to: start)!, limit: limit))
+            // A UTC day is 86,400 s of Unix time: no calendar needed (it was 1 % of a gateway call's CPU).
+            let start = Date(timeIntervalSince1970: Double(BudgetSpend.day(now)) * BudgetSpend.secondsPerDay)
+            windows.append(BudgetWindow(name: "day", start: start, resetsAt: start.addingTimeInterval(BudgetSpend.secondsPerDay), limit: limit))
         }
         if let limit = limits.budgetPerMonth {
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = TimeZone(identifier: "UTC")!
             let start = calendar.date(from: calendar.dateComponents([.year, .month], from: now))!
             windows.append(BudgetWindow(name: "month", start: start, resetsAt: calendar.date(byAdding: .month, value: 1, to: start)!, limit: limit))
         }

@@ -3,7 +3,7 @@ public import Foundation
 /// Admits model calls against per-caller daily and monthly budgets: reserve the worst case, call, release the
 /// reservation once the real cost is in the ledger. The gateway uses it; agents can wrap their calls the same way.
 public struct BudgetGuard: Sendable {
-    let store: any BudgetStore
+    public let store: any BudgetStore
     let estimator: any CostEstimator
     /// `max_tokens` put on calls that name none, so that their worst case is bounded.
     public let defaultMaxTokens: Int
@@ -34,13 +34,24 @@ public struct BudgetGuard: Sendable {
 
     /// Reserves the worst case of `request` for `callerID`, or throws ``BudgetExceeded``. nil when no budget applies.
     public func admit(_ request: ChatRequest, callerID: String, limits: KeyLimits) async throws -> BudgetReservation? {
-        let windows = BudgetWindow.windows(limits, now: now())
+        guard let plan = plan(request, callerID: callerID, limits: limits, now: now()) else { return nil }
+        try await store.reserve(plan.reservation, windows: plan.windows, now: now(), reservationTTL: reservationTTL)
+        return plan.reservation
+    }
+
+    /// The reservation ``admit(_:callerID:limits:)`` would store and the windows it must fit, for callers that
+    /// store it in one ``Admission`` with their rate charges. nil when no budget applies.
+    public func plan(
+        _ request: ChatRequest, callerID: String, limits: KeyLimits, now: Date
+    ) -> (reservation: BudgetReservation, windows: [BudgetWindow])? {
+        let windows = BudgetWindow.windows(limits, now: now)
         guard !windows.isEmpty else { return nil }
         let amount = estimator.worstCaseCost(request) ?? windows.map(\.limit).max()! + MicroUSD(1)
-        let reservation = BudgetReservation(callerID: callerID, amount: amount)
-        try await store.reserve(reservation, windows: windows, now: now(), reservationTTL: reservationTTL)
-        return reservation
+        return (BudgetReservation(callerID: callerID, amount: amount), windows)
     }
+
+    /// The guard's clock.
+    public var currentTime: Date { now() }
 
     /// Releases a reservation after the call, whatever its outcome: at once, or with a ``LedgerBarrier`` after the
     /// call's ledger rows are durable. Best effort: an unreleased one lapses after the TTL.

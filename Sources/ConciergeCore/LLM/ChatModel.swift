@@ -7,6 +7,17 @@ public protocol ChatModel: Sendable {
     /// stream cleanly. A stream that breaks or reports an error throws ``LLMError``; it never just ends.
     /// An error thrown by `onEvent` (the caller went away) stops the upstream call at once and is rethrown unchanged.
     func stream(_ request: ChatRequest, onEvent: (ChatStreamEvent) async throws -> Void) async throws
+
+    /// The same stream, but the events that arrived together (one read from the provider) are handed over together,
+    /// in order, so that a relay can write them with one write. Never an empty batch.
+    func streamBatches(_ request: ChatRequest, onEvents: ([ChatStreamEvent]) async throws -> Void) async throws
+}
+
+extension ChatModel {
+    /// One event per batch, for models that do not know which events arrived together.
+    public func streamBatches(_ request: ChatRequest, onEvents: ([ChatStreamEvent]) async throws -> Void) async throws {
+        try await stream(request) { event in try await onEvents([event]) }
+    }
 }
 
 /// Turns text into vectors.

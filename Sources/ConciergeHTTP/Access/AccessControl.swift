@@ -18,12 +18,16 @@ public struct AccessControl: Sendable {
     public var audit: (any AuditLog)?
     /// Tokens from the operator's identity provider, besides API keys; nil: API keys only.
     public var jwt: JWTAuthenticator?
+    /// POST routes that charge the request rate themselves (from ``AppRequestContext/deferredRateLimit``) in one store
+    /// transaction with their own admission checks, instead of this middleware charging it first. Only for routes
+    /// whose handler does so (the gateway's chat completions with an ``AdmissionStore`` on the same rate-limit store).
+    public var deferredRateLimitPaths: Set<String>
     public var now: @Sendable () -> Date
 
     public init(
         keys: (any APIKeyStore)?, policy: AccessPolicy = .standard, rateLimits: (any RateLimitStore)? = nil,
         defaultRequestsPerMinute: Int = 100, metricsOpen: Bool = true, metricsToken: String? = nil, audit: (any AuditLog)? = nil,
-        jwt: JWTAuthenticator? = nil,
+        jwt: JWTAuthenticator? = nil, deferredRateLimitPaths: Set<String> = [],
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.keys = keys
@@ -34,6 +38,7 @@ public struct AccessControl: Sendable {
         self.metricsToken = metricsToken
         self.audit = audit
         self.jwt = jwt
+        self.deferredRateLimitPaths = deferredRateLimitPaths
         self.now = now
     }
 

@@ -47,7 +47,13 @@ public struct AccessMiddleware: RouterMiddleware {
         }
         context.principal = principal
         context.logger[metadataKey: "auth.key_id"] = .string(principal.id)
-        let decision = try await limit(bucket: bucket, perMinute: principal.limits.requestsPerMinute ?? access.defaultRequestsPerMinute)
+        let perMinute = principal.limits.requestsPerMinute ?? access.defaultRequestsPerMinute
+        var decision: RateLimitDecision?
+        if request.method == .post, access.rateLimits != nil, perMinute > 0, access.deferredRateLimitPaths.contains(path) {
+            context.deferredRateLimit = RateCharge(bucket: "rpm:" + bucket, cost: 1, limit: perMinute)  // charged by the route
+        } else {
+            decision = try await limit(bucket: bucket, perMinute: perMinute)
+        }
         let audited = path.hasPrefix("/admin") && request.method != .get && request.method != .head
         var response: Response
         do {

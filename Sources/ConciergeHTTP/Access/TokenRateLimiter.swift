@@ -20,8 +20,13 @@ public struct TokenRateLimiter: Sendable {
 
     /// Spends the request's tokens from the key's bucket; nil when the key has no token limit.
     public func admit(_ request: ChatRequest, principal: Principal?) async throws -> RateLimitDecision? {
+        guard let charge = charge(request, principal: principal) else { return nil }
+        return try await store.consume(bucket: charge.bucket, cost: charge.cost, limit: charge.limit, now: now())
+    }
+
+    /// The charge ``admit(_:principal:)`` makes, for an ``Admission``; nil when the key has no token limit.
+    public func charge(_ request: ChatRequest, principal: Principal?) -> RateCharge? {
         guard let principal, let limit = principal.limits.tokensPerMinute else { return nil }
-        let decision = try await store.consume(bucket: "tpm:key:\(principal.id)", cost: Self.tokens(of: request), limit: limit, now: now())
-        return decision
+        return RateCharge(bucket: "tpm:key:\(principal.id)", cost: Self.tokens(of: request), limit: limit)
     }
 }

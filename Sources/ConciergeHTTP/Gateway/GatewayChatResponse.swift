@@ -163,10 +163,26 @@ struct GatewayChunk: Encodable {
 
     /// `data: {…}\n\n`.
     static func sse(_ value: some Encodable) -> ByteBuffer {
-        var buffer = ByteBuffer(string: "data: ")
+        var buffer = ByteBuffer()
+        writeSSE(value, to: &buffer)
+        return buffer
+    }
+
+    /// Appends `data: {…}\n\n` for this chunk to `buffer`, without `JSONEncoder` (``GatewayJSONWriter``).
+    static func writeSSE(_ chunk: GatewayChunk, to buffer: inout ByteBuffer) {
+        var json = GatewayJSONWriter(into: buffer)
+        buffer = ByteBuffer()  // one owner of the storage while it is written, so no copy
+        json.raw("data: ")
+        chunk.write(to: &json)
+        json.raw("\n\n")
+        buffer = json.buffer
+    }
+
+    /// Appends `data: {…}\n\n` to `buffer`.
+    static func writeSSE(_ value: some Encodable, to buffer: inout ByteBuffer) {
+        buffer.writeString("data: ")
         buffer.writeBytes((try? encoder.encode(value)) ?? Data("{}".utf8))
         buffer.writeString("\n\n")
-        return buffer
     }
 
     static let done = ByteBuffer(string: "data: [DONE]\n\n")

@@ -13,38 +13,69 @@ public struct ModelsGatewayController: Sendable {
     let budget: BudgetGuard?
     /// Per-key model tokens per minute; nil: none enforced.
     let tokens: TokenRateLimiter?
+    /// Where a call's rate charges and budget reservation are made, in one transaction when the store can.
+    let admission: any AdmissionStore
 
+    /// `admission` should be the store behind `budget`, `tokens` and the access middleware's request-rate limit;
+    /// nil: those stores one check at a time.
     public init(
         chat: any ChatModel, embeddings: any EmbeddingModel, catalog: any ModelCatalog, budget: BudgetGuard? = nil,
-        tokens: TokenRateLimiter? = nil
+        tokens: TokenRateLimiter? = nil, admission: (any AdmissionStore)? = nil
     ) {
         self.chat = chat
         self.embeddings = embeddings
         self.catalog = catalog
         self.budget = budget
         self.tokens = tokens
+        self.admission = admission ?? SequentialAdmission(rateLimits: tokens?.store, budgets: budget?.store)
     }
 
     public func register(on router: Router<AppRequestContext>) {
-        router.post("/v1/chat/completions") { request, context in await Self.rendering { try await self.chatCompletions(request, context) } }
-        router.get("/v1/models") { _, _ in await Self.rendering { self.models() } }
-        router.post("/v1/embeddings") { request, context in await Self.rendering { try await self.embed(request, context) } }
+        router.post("/v1/chat/completions") { request, context in
+            // The request-rate decision, when this route charged it (AccessMiddleware deferred it): its headers go on
+            // every answer, as the middleware would have put them.
+            var requestRate: RateLimitDecision?
+            var response = try await Self.rendering { try await self.chatCompletions(request, context, requestRate: &requestRate) }
+            requestRate?.apply(to: &response.headers)
+            return response
+        }
+        router.get("/v1/models") { _, _ in try await Self.rendering { self.models() } }
+        router.post("/v1/embeddings") { request, context in try await Self.rendering { try await self.embed(request, context) } }
+    }
+
+    /// A request-rate refusal, answered in the API's own error shape as when ``AccessMiddleware`` refuses.
+    struct RequestRateRefused: Error {
+        let decision: RateLimitDecision
     }
 
     /// Runs a handler and renders any error in OpenAI's shape here, before ``ErrorMiddleware`` could.
-    static func rendering(_ handler: () async throws -> Response) async -> Response {
+    static func rendering(_ handler: () async throws -> Response) async throws -> Response {
         do {
             return try await handler()
+        } catch let refused as RequestRateRefused {
+            throw APIError.rateLimited(refused.decision)
         } catch {
             return GatewayError.from(error).response
         }
     }
 
-    func chatCompletions(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        let body = try await JSONBodyDecoder.decode(GatewayChatRequest.self, from: request, context: context)
-        var chatRequest = try body.chatRequest()
-        guard catalog.modelListings.contains(where: { $0.id == chatRequest.model }) else {
-            throw LLMError(.unknownModel, "The model '\(chatRequest.model)' does not exist.")
+    func chatCompletions(_ request: Request, _ context: AppRequestContext, requestRate: inout RateLimitDecision?) async throws -> Response {
+        let body: GatewayChatRequest
+        var chatRequest: ChatRequest
+        do {
+            body = try await JSONBodyDecoder.decode(GatewayChatRequest.self, from: request, context: context)
+            chatRequest = try body.chatRequest()
+            guard catalog.modelListings.contains(where: { $0.id == chatRequest.model }) else {
+                throw LLMError(.unknownModel, "The model '\(chatRequest.model)' does not exist.")
+            }
+        } catch {
+            // A deferred request rate is still charged, and its refusal comes first, as when the middleware charged it.
+            if let charge = context.deferredRateLimit {
+                let result = try await admission.admit(Admission(charges: [charge], reservation: nil, windows: [], reservationTTL: 0, now: Date()))
+                requestRate = result.decisions.first
+                if let decision = requestRate, !decision.allowed { throw RequestRateRefused(decision: decision) }
+            }
+            throw error
         }
         chatRequest.attribution = CallAttribution(requestID: context.requestID, callerID: context.principal?.id)
         chatRequest.cachePolicy = Self.cachePolicy(request.headers)
@@ -52,17 +83,17 @@ public struct ModelsGatewayController: Sendable {
         let created = Int(Date().timeIntervalSince1970)
         let limits = context.principal?.limits ?? KeyLimits()
         if let budget { chatRequest = budget.bounded(chatRequest, limits: limits) }
-        if let decision = try await tokens?.admit(chatRequest, principal: context.principal), !decision.allowed {
-            throw GatewayError(tokenLimit: decision, requested: TokenRateLimiter.tokens(of: chatRequest))
-        }
-        // Admitted against the caller's budgets before anything is sent; released once the ledger has the real cost.
-        let reservation = try await budget?.admit(chatRequest, callerID: context.principal?.id ?? "local", limits: limits)
+        // Admitted against the caller's rates and budgets before anything is sent, in one store transaction; the
+        // reservation is released once the ledger has the real cost.
+        let reservation = try await admit(chatRequest, context, limits: limits, requestRate: &requestRate)
         guard body.stream == true else {
             chatRequest.attribution.operation = "chat"
             do {
                 let response = try await chat.complete(chatRequest)
                 await budget?.settle(reservation)
-                return Self.json(GatewayChatResponse(response, id: id, created: created))
+                var json = GatewayJSONWriter()
+                GatewayChatResponse(response, id: id, created: created).write(to: &json)
+                return Self.json(bytes: json.buffer)
             } catch {
                 await budget?.settle(reservation)
                 throw error
@@ -73,6 +104,31 @@ public struct ModelsGatewayController: Sendable {
             chatRequest, id: id, created: created, includeUsage: body.streamOptions?.includeUsage ?? false,
             settle: { [budget] in await budget?.settle(reservation) }
         )
+    }
+
+    /// Request rate (when deferred to this route), token rate, then budget: the first refusal throws.
+    func admit(
+        _ chatRequest: ChatRequest, _ context: AppRequestContext, limits: KeyLimits, requestRate: inout RateLimitDecision?
+    ) async throws -> BudgetReservation? {
+        var charges: [RateCharge] = []
+        if let charge = context.deferredRateLimit { charges.append(charge) }
+        let tokenCharge = tokens?.charge(chatRequest, principal: context.principal)
+        if let tokenCharge { charges.append(tokenCharge) }
+        let now = budget?.currentTime ?? Date()
+        let plan = budget?.plan(chatRequest, callerID: context.principal?.id ?? "local", limits: limits, now: now)
+        guard !charges.isEmpty || plan != nil else { return nil }
+        let result = try await admission.admit(Admission(
+            charges: charges, reservation: plan?.reservation, windows: plan?.windows ?? [], reservationTTL: budget?.reservationTTL ?? 0, now: now
+        ))
+        if context.deferredRateLimit != nil, let decision = result.decisions.first {
+            requestRate = decision
+            if !decision.allowed { throw RequestRateRefused(decision: decision) }
+        }
+        if tokenCharge != nil, result.decisions.count == charges.count, let decision = result.decisions.last, !decision.allowed {
+            throw GatewayError(tokenLimit: decision, requested: TokenRateLimiter.tokens(of: chatRequest))
+        }
+        if let exceeded = result.budgetExceeded { throw exceeded }
+        return plan?.reservation
     }
 
     /// Server-sent events. The head is sent at once, so failures before the first token (after every fallback)
@@ -87,11 +143,16 @@ public struct ModelsGatewayController: Sendable {
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
             var model = chatRequest.model
             do {
-                try await chat.stream(chatRequest) { event in
-                    if case .started(_, let upstreamModel, _) = event { model = upstreamModel }
-                    if let chunk = GatewayChunk.chunk(for: event, id: id, created: created, model: model, includeUsage: includeUsage) {
-                        try await writer.write(GatewayChunk.sse(chunk))
+                // The events of one upstream read go out in one write (one flush, one syscall), not one each.
+                try await chat.streamBatches(chatRequest) { events in
+                    var buffer = ByteBuffer()
+                    for event in events {
+                        if case .started(_, let upstreamModel, _) = event { model = upstreamModel }
+                        if let chunk = GatewayChunk.chunk(for: event, id: id, created: created, model: model, includeUsage: includeUsage) {
+                            GatewayChunk.writeSSE(chunk, to: &buffer)
+                        }
                     }
+                    if buffer.readableBytes > 0 { try await writer.write(buffer) }
                 }
                 await settle()
                 try await writer.write(GatewayChunk.done)
@@ -122,9 +183,12 @@ public struct ModelsGatewayController: Sendable {
     }()
 
     static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
+        json(bytes: ByteBuffer(bytes: (try? encoder.encode(value)) ?? Data("{}".utf8)), status: status)
+    }
+
+    static func json(bytes: ByteBuffer, status: HTTPResponse.Status = .ok) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
-        let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: bytes))
     }
 }

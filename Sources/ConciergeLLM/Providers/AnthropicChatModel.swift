@@ -41,17 +41,23 @@ public struct AnthropicChatModel: ChatModel {
     }
 
     public func stream(_ request: ChatRequest, onEvent: (ChatStreamEvent) async throws -> Void) async throws {
+        try await streamBatches(request) { events in
+            for event in events { try await onEvent(event) }
+        }
+    }
+
+    public func streamBatches(_ request: ChatRequest, onEvents: ([ChatStreamEvent]) async throws -> Void) async throws {
         let body = try ProviderTransport.encode(AnthropicRequestBody(request, model: deployment.model, stream: true))
         var headers = self.headers
         headers.add(name: "Accept", value: "text/event-stream")
         let start = ContinuousClock.now
         let head = try await transport.post(url: url, headers: headers, body: body, deadline: .now() + deployment.timeout.timeAmount)
-        try await onEvent(.started(id: nil, model: deployment.model, provider: ProviderTransport.providerInfo(head.headers)))
+        try await onEvents([.started(id: nil, model: deployment.model, provider: ProviderTransport.providerInfo(head.headers))])
         try await SSEStreamDriver.run(
             body: head.body,
             translator: AnthropicStreamTranslator(structuredToolName: AnthropicStructuredOutput(request)?.toolName),
             firstByteTimeout: max(deployment.timeout - (ContinuousClock.now - start), .milliseconds(1)),
-            onEvent: onEvent
+            onEvents: onEvents
         )
     }
 

@@ -43,9 +43,15 @@ public struct OpenAICompatibleChatModel: ChatModel {
     }
 
     public func stream(_ request: ChatRequest, onEvent: (ChatStreamEvent) async throws -> Void) async throws {
+        try await streamBatches(request) { events in
+            for event in events { try await onEvent(event) }
+        }
+    }
+
+    public func streamBatches(_ request: ChatRequest, onEvents: ([ChatStreamEvent]) async throws -> Void) async throws {
         if ToolEmulation(request: request, deployment: deployment) != nil {
             // Emulated tool calls need the whole answer before they can be mapped back.
-            try await ToolEmulation.replay(try await complete(request), onEvent: onEvent)
+            try await onEvents(ToolEmulation.events(replaying: try await complete(request)))
             return
         }
         let body = try ProviderTransport.encode(
@@ -55,12 +61,12 @@ public struct OpenAICompatibleChatModel: ChatModel {
         headers.add(name: "Accept", value: "text/event-stream")
         let start = ContinuousClock.now
         let head = try await transport.post(url: url, headers: headers, body: body, deadline: .now() + deployment.timeout.timeAmount)
-        try await onEvent(.started(id: nil, model: deployment.model, provider: ProviderTransport.providerInfo(head.headers)))
+        try await onEvents([.started(id: nil, model: deployment.model, provider: ProviderTransport.providerInfo(head.headers))])
         try await SSEStreamDriver.run(
             body: head.body,
             translator: OpenAIStreamTranslator(),
             firstByteTimeout: max(deployment.timeout - (ContinuousClock.now - start), .milliseconds(1)),
-            onEvent: onEvent
+            onEvents: onEvents
         )
     }
 

@@ -99,12 +99,18 @@ struct ToolEmulation: Sendable {
 
     /// A finished response as stream events, for callers that asked to stream an emulated call.
     static func replay(_ response: ChatResponse, onEvent: (ChatStreamEvent) async throws -> Void) async throws {
-        try await onEvent(.started(id: response.id, model: response.model, provider: response.provider))
-        if let content = response.content { try await onEvent(.content(content)) }
+        for event in events(replaying: response) { try await onEvent(event) }
+    }
+
+    /// A whole answer as the stream events that would have carried it.
+    static func events(replaying response: ChatResponse) -> [ChatStreamEvent] {
+        var events: [ChatStreamEvent] = [.started(id: response.id, model: response.model, provider: response.provider)]
+        if let content = response.content { events.append(.content(content)) }
         for (index, call) in response.toolCalls.enumerated() {
-            try await onEvent(.toolCall(index: index, id: call.id, name: call.name, arguments: call.arguments))
+            events.append(.toolCall(index: index, id: call.id, name: call.name, arguments: call.arguments))
         }
-        try await onEvent(.finished(response.finishReason ?? .stop))
-        if let usage = response.usage { try await onEvent(.usage(usage)) }
+        events.append(.finished(response.finishReason ?? .stop))
+        if let usage = response.usage { events.append(.usage(usage)) }
+        return events
     }
 }

@@ -21,42 +21,53 @@ extension ModelRouter {
     /// Streams with fallback until the first byte reaches the caller; after that, a failure ends the stream with
     /// the error. A failing `onEvent` (client gone) cancels the upstream call and records the attempt `cancelled`.
     public func stream(_ request: ChatRequest, onEvent: (ChatStreamEvent) async throws -> Void) async throws {
+        try await streamBatches(request) { events in
+            for event in events { try await onEvent(event) }
+        }
+    }
+
+    /// ``stream(_:onEvent:)`` handing over the events that arrived together from the provider together.
+    public func streamBatches(_ request: ChatRequest, onEvents: ([ChatStreamEvent]) async throws -> Void) async throws {
         let chain = try chain(for: request.model)
         let cacheKey = cache != nil && ResponseCacheKey.isCacheable(request) ? ResponseCacheKey(request) : nil
         if let cacheKey, let hit = await cachedResponse(cacheKey, request: request) {
-            try await ToolEmulation.replay(hit, onEvent: onEvent)
+            try await onEvents(ToolEmulation.events(replaying: hit))
             return
         }
         let response = try await withFallback(chain) { entry, attempt in
-            try await streamAttempt(entry, request, attempt: attempt, onEvent: onEvent)
+            try await streamAttempt(entry, request, attempt: attempt, onEvents: onEvents)
         }
         if let cacheKey { await store(response, key: cacheKey) }
     }
 
     private func streamAttempt(
-        _ entry: Entry, _ request: ChatRequest, attempt: Int, onEvent: (ChatStreamEvent) async throws -> Void
+        _ entry: Entry, _ request: ChatRequest, attempt: Int, onEvents: ([ChatStreamEvent]) async throws -> Void
     ) async throws -> ChatResponse {
         let start = clock.now()
         var progress = StreamProgress()
         do {
-            try await entry.chat.stream(request) { event in
-                if case .started = event {
-                    progress.started = event
+            try await entry.chat.streamBatches(request) { events in
+                var forwarded: [ChatStreamEvent] = []
+                for event in events {
+                    if case .started = event {
+                        progress.started = event
+                        progress.accumulator.add(event)
+                        continue
+                    }
+                    if !progress.committed {
+                        progress.committed = true
+                        progress.timeToFirstToken = clock.now() - start
+                        if let started = progress.started { forwarded.append(started) }
+                    }
                     progress.accumulator.add(event)
-                    return
+                    switch event {
+                    case .content(let text): progress.completionCharacters += text.count
+                    case .toolCall(_, _, let name, let arguments): progress.completionCharacters += (name?.count ?? 0) + arguments.count
+                    default: break
+                    }
+                    forwarded.append(event)
                 }
-                if !progress.committed {
-                    progress.committed = true
-                    progress.timeToFirstToken = clock.now() - start
-                    if let started = progress.started { try await forward(started, onEvent) }
-                }
-                progress.accumulator.add(event)
-                switch event {
-                case .content(let text): progress.completionCharacters += text.count
-                case .toolCall(_, _, let name, let arguments): progress.completionCharacters += (name?.count ?? 0) + arguments.count
-                default: break
-                }
-                try await forward(event, onEvent)
+                if !forwarded.isEmpty { try await forward(forwarded, onEvents) }
             }
         } catch let sink as SinkFailure {
             await record(
@@ -82,25 +93,26 @@ extension ModelRouter {
             outcome: .success, usage: usage
         )
         observeQuota(entry, response.provider)
+        var tail: [ChatStreamEvent] = []
         if !progress.committed, let started = progress.started {
-            // An empty answer: the caller still needs the start.
-            try await forwardOrStop(started, onEvent)
+            tail.append(started)  // An empty answer: the caller still needs the start.
         }
-        if progress.reportedUsage == nil { try await forwardOrStop(.usage(usage), onEvent) }
+        if progress.reportedUsage == nil { tail.append(.usage(usage)) }
+        if !tail.isEmpty { try await forwardOrStop(tail, onEvents) }
         return response
     }
 
-    private func forward(_ event: ChatStreamEvent, _ onEvent: (ChatStreamEvent) async throws -> Void) async throws {
+    private func forward(_ events: [ChatStreamEvent], _ onEvents: ([ChatStreamEvent]) async throws -> Void) async throws {
         do {
-            try await onEvent(event)
+            try await onEvents(events)
         } catch {
             throw SinkFailure(error: error)
         }
     }
 
-    private func forwardOrStop(_ event: ChatStreamEvent, _ onEvent: (ChatStreamEvent) async throws -> Void) async throws {
+    private func forwardOrStop(_ events: [ChatStreamEvent], _ onEvents: ([ChatStreamEvent]) async throws -> Void) async throws {
         do {
-            try await onEvent(event)
+            try await onEvents(events)
         } catch {
             throw StopRouting(error: error)
         }

@@ -16,35 +16,42 @@ extension StreamTranslator {
     var endedCleanly: Bool { isComplete }
 }
 
-/// Pumps a streamed response body through the SSE parser and a translator into `onEvent`.
-/// The body ending before the translator saw the provider's end marker is an error, never a clean end.
-/// Errors thrown by `onEvent` pass through unchanged; leaving the loop drops the body, which cancels the request.
+/// Pumps a streamed response body through the SSE parser and a translator into `onEvents`, one batch per read of
+/// the body (the events that arrived together). The body ending before the translator saw the provider's end marker
+/// is an error, never a clean end. Errors thrown by `onEvents` pass through unchanged; leaving the loop drops the
+/// body, which cancels the request.
 enum SSEStreamDriver {
     static func run<Translator: StreamTranslator>(
         body: HTTPClientResponse.Body,
         translator initial: Translator,
         firstByteTimeout: Duration,
-        onEvent: (ChatStreamEvent) async throws -> Void
+        onEvents: ([ChatStreamEvent]) async throws -> Void
     ) async throws {
         var translator = initial
         var parser = SSEParser()
         var usage: TokenUsage?
+        var batch: [ChatStreamEvent] = []
         var (chunk, iterator) = try await firstRead(body.makeAsyncIterator(), timeout: firstByteTimeout)
         while let bytes = chunk {
             for event in parser.feed(bytes.readableBytesView) {
-                let events: [ChatStreamEvent]
                 do {
-                    events = try translator.translate(event)
+                    for translated in try translator.translate(event) {
+                        if case .usage(let reported) = translated { usage = reported }
+                        batch.append(translated)
+                    }
                 } catch var error as LLMError {
+                    // What arrived before the error still reaches the caller, then the error.
+                    if !batch.isEmpty { try await onEvents(batch) }
                     error.usage = error.usage ?? usage
                     throw error
                 }
-                for event in events {
-                    if case .usage(let reported) = event { usage = reported }
-                    try await onEvent(event)
-                }
-                if translator.isComplete { return }
+                if translator.isComplete { break }
             }
+            if !batch.isEmpty {
+                try await onEvents(batch)
+                batch.removeAll(keepingCapacity: true)
+            }
+            if translator.isComplete { return }
             do {
                 chunk = try await iterator.next()
             } catch {

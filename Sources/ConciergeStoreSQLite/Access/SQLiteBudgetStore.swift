@@ -3,47 +3,43 @@ public import Foundation
 import GRDB
 
 /// Budget reservations in the SQLite file. SQLite has one writer, so check-and-reserve in one write is atomic.
-extension SQLiteStore: BatchBudgetStore {
+extension SQLiteStore: BudgetStore {
     public func reserve(_ reservation: BudgetReservation, windows: [BudgetWindow], now: Date, reservationTTL: TimeInterval) async throws {
-        let check = BudgetCheck(reservation: reservation, windows: windows, now: now, reservationTTL: reservationTTL)
-        if let exceeded = try await reserve([check])[0] { throw exceeded }
+        try await pool.write { db in try Self.reserve(db, reservation, windows: windows, now: now, reservationTTL: reservationTTL) }
     }
 
-    public func reserve(_ checks: [BudgetCheck]) async throws -> [BudgetExceeded?] {
-        try await pool.write { db in try checks.map { try Self.reserve($0, db) } }
-    }
-
-    /// Stores the reservation when it fits every window; else returns the window it would exceed.
-    private static func reserve(_ check: BudgetCheck, _ db: Database) throws -> BudgetExceeded? {
-        let reservation = check.reservation
-        let reserved =
-            try Int64.fetchOne(
-                db.cachedStatement(sql: "SELECT COALESCE(SUM(amount_micro_usd), 0) FROM budget_reservations WHERE caller_id = ? AND created_at >= ?"),
-                arguments: [reservation.callerID, check.now.timeIntervalSince1970 - check.reservationTTL]
-            ) ?? 0
-        for window in check.windows {
-            let committed = try spent(db, callerID: reservation.callerID, since: window.start) + reserved
+    /// Check-and-reserve inside the caller's write transaction; throws ``BudgetExceeded`` and stores nothing when over.
+    static func reserve(_ db: Database, _ reservation: BudgetReservation, windows: [BudgetWindow], now: Date, reservationTTL: TimeInterval) throws {
+        let open = try db.cachedStatement(
+            sql: "SELECT COALESCE(SUM(amount_micro_usd), 0) FROM budget_reservations WHERE caller_id = ? AND created_at >= ?"
+        )
+        let reserved = try Int64.fetchOne(open, arguments: [reservation.callerID, now.timeIntervalSince1970 - reservationTTL]) ?? 0
+        for window in windows {
+            let spent = try Self.spent(db, callerID: reservation.callerID, since: window.start)
+            let committed = spent + reserved
             if committed + reservation.amount.value > window.limit.value {
-                return BudgetExceeded(window: window, committed: MicroUSD(committed), requested: reservation.amount)
+                throw BudgetExceeded(window: window, committed: MicroUSD(committed), requested: reservation.amount)
             }
         }
-        try db.cachedStatement(sql: "INSERT INTO budget_reservations (id, caller_id, amount_micro_usd, created_at) VALUES (?, ?, ?, ?)")
-            .execute(arguments: [reservation.id, reservation.callerID, reservation.amount.value, check.now.timeIntervalSince1970])
-        return nil
+        let insert = try db.cachedStatement(
+            sql: "INSERT INTO budget_reservations (id, caller_id, amount_micro_usd, created_at) VALUES (?, ?, ?, ?)"
+        )
+        try insert.execute(arguments: [reservation.id, reservation.callerID, reservation.amount.value, now.timeIntervalSince1970])
     }
 
     public func release(_ reservationID: String) async throws {
-        try await pool.write { db in
-            try db.execute(sql: "DELETE FROM budget_reservations WHERE id = ?", arguments: [reservationID])
-        }
+        try await release([reservationID])
     }
 
     public func release(_ reservationIDs: [String]) async throws {
         guard !reservationIDs.isEmpty else { return }
-        try await pool.write { db in
-            let statement = try db.cachedStatement(sql: "DELETE FROM budget_reservations WHERE id = ?")
-            for id in reservationIDs { try statement.execute(arguments: [id]) }
-        }
+        try await pool.write { db in try Self.release(db, reservationIDs) }
+    }
+
+    /// Drops reservations inside the caller's write transaction.
+    static func release(_ db: Database, _ reservationIDs: [String]) throws {
+        let statement = try db.cachedStatement(sql: "DELETE FROM budget_reservations WHERE id = ?")
+        for id in reservationIDs { try statement.execute(arguments: [id]) }
     }
 
     public func spent(callerID: String, since: Date) async throws -> MicroUSD {
@@ -53,14 +49,14 @@ extension SQLiteStore: BatchBudgetStore {
     /// From the per-day sums when `since` is a UTC midnight (every budget window starts at one), else from the ledger.
     private static func spent(_ db: Database, callerID: String, since: Date) throws -> Int64 {
         if BudgetSpend.isDayStart(since) {
-            return try Int64.fetchOne(
-                db.cachedStatement(sql: "SELECT COALESCE(SUM(cost_micro_usd), 0) FROM budget_spend WHERE caller_id = ? AND day >= ?"),
-                arguments: [callerID, BudgetSpend.day(since)]
-            ) ?? 0
+            let statement = try db.cachedStatement(
+                sql: "SELECT COALESCE(SUM(cost_micro_usd), 0) FROM budget_spend WHERE caller_id = ? AND day >= ?"
+            )
+            return try Int64.fetchOne(statement, arguments: [callerID, BudgetSpend.day(since)]) ?? 0
         }
-        return try Int64.fetchOne(
-            db, sql: "SELECT COALESCE(SUM(cost_micro_usd), 0) FROM llm_ledger WHERE caller_id = ? AND created_at >= ?",
-            arguments: [callerID, since.timeIntervalSince1970]
-        ) ?? 0
+        let statement = try db.cachedStatement(
+            sql: "SELECT COALESCE(SUM(cost_micro_usd), 0) FROM llm_ledger WHERE caller_id = ? AND created_at >= ?"
+        )
+        return try Int64.fetchOne(statement, arguments: [callerID, since.timeIntervalSince1970]) ?? 0
     }
 }

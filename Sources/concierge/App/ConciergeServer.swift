@@ -95,7 +95,7 @@ struct ConciergeServer {
         )
         let gateway = ModelsGatewayController(
             chat: models.router, embeddings: models.router, catalog: models.router, budget: budget,
-            tokens: TokenRateLimiter(store: opened.rateLimits)
+            tokens: TokenRateLimiter(store: opened.rateLimits), admission: opened.admission
         )
         let router = buildRouter(dependencies) { router in
             gateway.register(on: router)
@@ -152,7 +152,9 @@ struct ConciergeServer {
             metricsOpen: AccessControl.isLoopback(configuration.host),
             metricsToken: configuration.metricsToken,
             audit: opened.audit,
-            jwt: await configuration.jwt.asyncMap { await JWTAuthenticator.make($0) } ?? nil
+            jwt: await configuration.jwt.asyncMap { await JWTAuthenticator.make($0) } ?? nil,
+            // The gateway charges the request rate in one transaction with its token rate and budget (opened.admission).
+            deferredRateLimitPaths: ["/v1/chat/completions"]
         )
     }
 

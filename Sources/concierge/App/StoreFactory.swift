@@ -18,19 +18,21 @@ enum StoreFactory {
         var keys: any APIKeyStore
         var rateLimits: any RateLimitStore
         var budgets: any BudgetStore
+        /// The rate limits and budgets of one call in one transaction (the same store as both).
+        var admission: any AdmissionStore
         var audit: any AuditLog
     }
 
     static func open(_ configuration: AppConfiguration, logger: Logger) throws -> Opened {
         if let url = configuration.databaseURL {
             let store = PostgresStore(url: try PostgresURL(url), poolSize: configuration.databasePoolSize, logger: logger)
-            return Opened(store: store, service: store, ledger: store, cache: store, keys: store, rateLimits: store, budgets: store, audit: store)
+            return Opened(store: store, service: store, ledger: store, cache: store, keys: store, rateLimits: store, budgets: store, admission: store, audit: store)
         }
         let store = try SQLiteStore(path: configuration.sqlitePath, logger: logger)
-        // One writer: the admission checks of concurrent requests share transactions (see GroupCommitRateLimits).
+        // One writer: the admission checks of concurrent requests share transactions (see GroupCommitAdmission).
         return Opened(
             store: store, service: nil, ledger: store, cache: store, keys: store, rateLimits: GroupCommitRateLimits(store),
-            budgets: GroupCommitBudgets(store), audit: store
+            budgets: store, admission: GroupCommitAdmission(store), audit: store
         )
     }
 

@@ -96,7 +96,7 @@ import Testing
             let store = try SQLiteStore(dataDirectory: directory, logger: Self.logger)
             _ = try await store.migrate()
             // A batch is decided check by check: the eleventh and twelfth of a limit of 10 are refused
-            let batch = try await store.consume((0..<12).map { _ in RateLimitCheck(bucket: "rpm:key:batch", cost: 1, limit: 10, now: Self.now) })
+            let batch = try await store.consume((0..<12).map { _ in RateLimitCheck(RateCharge(bucket: "rpm:key:batch", cost: 1, limit: 10), now: Self.now) })
             #expect(batch.map(\.allowed) == Array(repeating: true, count: 10) + [false, false])
             #expect(batch.prefix(10).map(\.remaining) == Array((0..<10).reversed()))
             // Sixty concurrent requests through the group commit pass exactly the limit

@@ -58,15 +58,6 @@ import Testing
         try await Self.with(backend) { store in try await Self.fiftyCallsAdmitTen(store, budgets: store) }
     }
 
-    /// The same through the group commit the server puts in front of SQLite: checks of concurrent calls share
-    /// transactions, and each is still decided alone.
-    @Test func fiftyConcurrentCallsThroughGroupCommitAdmitTen() async throws {
-        try await Self.with(.sqlite) { store in
-            let batching = try #require(store as? any BatchBudgetStore)
-            try await Self.fiftyCallsAdmitTen(store, budgets: GroupCommitBudgets(batching))
-        }
-    }
-
     static func fiftyCallsAdmitTen(_ store: any Backing, budgets: any BudgetStore) async throws {
         // Given a budget that covers exactly ten worst cases
         let router = try Self.router(ledger: store)

@@ -98,6 +98,21 @@ import Testing
         #expect(fixture.receivedBodies.first?.contains(#""stream_options":{"include_usage":true}"#) == true)
     }
 
+    @Test func eventsOfOneReadArriveAsOneBatch() async throws {
+        try await ProviderFixture().withServer { base in
+            // The fixture writes the whole stream at once (after a pause): one read, so one batch after the start.
+            let batches = Mutex<[[ChatStreamEvent]]>([])
+            try await Self.model(base + "/slow-first-byte").streamBatches(RouterHarness.question) { events in batches.withLock { $0.append(events) } }
+            let received = batches.withLock { $0 }
+            #expect(received.allSatisfy { !$0.isEmpty })
+            #expect(received.flatMap { $0 } == [
+                .started(id: nil, model: "gpt-test", provider: nil), .content("Hello"), .content(" wörld ✓"), .finished(.stop),
+                .usage(TokenUsage(promptTokens: 9, completionTokens: 3)),
+            ])
+            #expect(received.count == 2)
+        }
+    }
+
     @Test func streamsToolCallPieces() async throws {
         try await ProviderFixture().withServer { base in
             var accumulator = ChatStreamAccumulator()
