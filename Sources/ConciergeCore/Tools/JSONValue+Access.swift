@@ -76,10 +76,4 @@ extension JSONValue {
         }
         text += "\""
     }
-
-    /// Parses JSON text; nil when it is not JSON.
-    public init?(jsonText: String) {
-        guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(jsonText.utf8)) else { return nil }
-        self = value
-    }
 }
