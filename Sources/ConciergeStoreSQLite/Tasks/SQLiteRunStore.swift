@@ -44,11 +44,14 @@ extension SQLiteStore: RunStore {
     public func createRun(_ run: TaskRun, idempotencyKey: String?) async throws -> (run: TaskRun, created: Bool) {
         let document = try RunCoding.encode(run)
         let existing: String? = try await pool.write { db in
-            if let idempotencyKey, let found = try String.fetchOne(db, sql: "SELECT document FROM task_runs WHERE idempotency_key = ?", arguments: [idempotencyKey]) {
+            if let idempotencyKey, let found = try String.fetchOne(
+                db.cachedStatement(sql: "SELECT document FROM task_runs WHERE idempotency_key = ?"), arguments: [idempotencyKey]
+            ) {
                 return found
             }
-            try db.execute(
-                sql: "INSERT INTO task_runs (id, idempotency_key, owner, status, created_at, updated_at, document) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            try db.cachedStatement(
+                sql: "INSERT INTO task_runs (id, idempotency_key, owner, status, created_at, updated_at, document) VALUES (?, ?, ?, ?, ?, ?, ?)"
+            ).execute(
                 arguments: [run.id, idempotencyKey, run.request.owner, run.status.rawValue, run.createdAt.timeIntervalSince1970, Date().timeIntervalSince1970, document]
             )
             return nil
@@ -78,8 +81,10 @@ extension SQLiteStore: RunStore {
 
     public func run(_ id: String) async throws -> TaskRun? {
         let rows: (String, [String])? = try await pool.read { db in
-            guard let document = try String.fetchOne(db, sql: "SELECT document FROM task_runs WHERE id = ?", arguments: [id]) else { return nil }
-            let steps = try String.fetchAll(db, sql: "SELECT document FROM task_steps WHERE run_id = ?", arguments: [id])
+            guard let document = try String.fetchOne(db.cachedStatement(sql: "SELECT document FROM task_runs WHERE id = ?"), arguments: [id]) else {
+                return nil
+            }
+            let steps = try String.fetchAll(db.cachedStatement(sql: "SELECT document FROM task_steps WHERE run_id = ?"), arguments: [id])
             return (document, steps)
         }
         guard let rows else { return nil }
@@ -102,7 +107,7 @@ extension SQLiteStore: RunStore {
 
     public func journaledCalls(runID: String) async throws -> [String: ToolCallRecord] {
         let documents = try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT step_id, document FROM task_steps WHERE run_id = ?", arguments: [runID])
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT step_id, document FROM task_steps WHERE run_id = ?"), arguments: [runID])
                 .map { ($0["step_id"] as String, $0["document"] as String) }
         }
         return try Dictionary(documents.map { ($0.0, try RunCoding.decode(ToolCallRecord.self, $0.1)) }, uniquingKeysWith: { _, last in last })
@@ -178,7 +183,9 @@ extension SQLiteStore: RunStore {
 
     public func events(runID: String, after: Int) async throws -> [RunEvent] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT sequence, type, data FROM task_events WHERE run_id = ? AND sequence > ? ORDER BY sequence", arguments: [runID, after])
+            try Row.fetchAll(
+                db.cachedStatement(sql: "SELECT sequence, type, data FROM task_events WHERE run_id = ? AND sequence > ? ORDER BY sequence"), arguments: [runID, after]
+            )
                 .map { RunEvent(sequence: $0["sequence"], type: $0["type"], data: JSONValue(jsonText: $0["data"]) ?? .null) }
         }
     }
