@@ -32,29 +32,31 @@ public final class SQLiteJobStore: JobStore {
 
     public func enqueue(_ requests: [EnqueueRequest]) async throws -> [EnqueueResult] {
         let now = nowMicros
-        let results = try await write { db in
-            try requests.map { request in
-                if let key = request.idempotencyKey, let existing = try Int64.fetchOne(
-                    db.cachedStatement(sql: "SELECT id FROM jobs WHERE queue = ? AND idempotency_key = ?"), arguments: [request.queue, key]
-                ) {
-                    return EnqueueResult(id: existing, created: false)
-                }
-                try db.cachedStatement(
-                    sql: """
-                        INSERT INTO jobs (queue, state, priority, payload, max_attempts, idempotency_key, run_at, created_at, updated_at)
-                        VALUES (?, 'queued', ?, ?, ?, ?, ?, ?, ?)
-                        """
-                ).execute(
-                    arguments: [
-                        request.queue, request.priority, request.payload, request.maxAttempts, request.idempotencyKey,
-                        request.runAt.map(SQLiteJobRows.micros) ?? now, now, now,
-                    ]
-                )
-                return EnqueueResult(id: db.lastInsertedRowID, created: true)
-            }
-        }
+        let results = try await write { db in try requests.map { try Self.enqueue(db, $0, now: now) } }
         for queue in Set(requests.map(\.queue)) { notifier.signal(queue) }
         return results
+    }
+
+    /// One enqueue inside the caller's transaction (also used by the run store's one-transaction submit); the caller
+    /// signals ``notifier`` after the commit.
+    static func enqueue(_ db: Database, _ request: EnqueueRequest, now: Int64) throws -> EnqueueResult {
+        if let key = request.idempotencyKey, let existing = try Int64.fetchOne(
+            db.cachedStatement(sql: "SELECT id FROM jobs WHERE queue = ? AND idempotency_key = ?"), arguments: [request.queue, key]
+        ) {
+            return EnqueueResult(id: existing, created: false)
+        }
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO jobs (queue, state, priority, payload, max_attempts, idempotency_key, run_at, created_at, updated_at)
+                VALUES (?, 'queued', ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(
+            arguments: [
+                request.queue, request.priority, request.payload, request.maxAttempts, request.idempotencyKey,
+                request.runAt.map(SQLiteJobRows.micros) ?? now, now, now,
+            ]
+        )
+        return EnqueueResult(id: db.lastInsertedRowID, created: true)
     }
 
     public func claim(queue: String, limit: Int, workerID: String, leaseDuration: Duration) async throws -> [ClaimedJob] {
