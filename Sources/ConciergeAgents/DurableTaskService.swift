@@ -110,13 +110,12 @@ public struct DurableTaskService: TaskService {
         return try await runs.events(runID: id, after: after)
     }
 
-    struct Payload: Decodable {
-        let run_id: String
-    }
 
     /// The `tasks` queue's handler body: runs or resumes the run named in the payload; returns the job result.
     public func execute(payload: String) async throws -> String {
-        let runID = try JSONDecoder().decode(Payload.self, from: Data(payload.utf8)).run_id
+        guard let runID = JSONValue(jsonText: payload)?["run_id"]?.stringValue else {
+            throw TaskError(.invalidRequest, "the job's payload names no run_id")
+        }
         guard let stored = try await runs.run(runID) else { throw TaskError(.notFound, "task \(runID) does not exist") }
         guard !stored.status.isFinished else { return #"{"status":"\#(stored.status.rawValue)"}"# }
         let finished = try await execute(stored, observer: nil)
