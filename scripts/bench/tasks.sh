@@ -14,6 +14,7 @@
 # Usage: scripts/bench/tasks.sh            (env: DURATION=10 CONC=64 PGPORT=55498 INFLIGHT=1000 SKIP_PG=)
 #   QUICK=1: only the one-core runs/s + lone-run rows (no two-core rows, in-flight memory, SIGKILL or PostgreSQL),
 #   which hold the shared benchmark lock for about a minute. BIN=path measures another build (for before/after).
+#   PG_ONLY=1: only the PostgreSQL rows (with QUICK=1, only its one-core row).
 #   BENCH_PERF_DIR=dir records a perf profile of the server during each measured one-core load (dir/<label>.data).
 # Needs wrk, nginx (nginx-light), postgresql, sqlite3, python3. The load generator and the model fixture run on
 # core 1 (taskset -c 1); in the two-core rows they share the machine with the server.
@@ -118,6 +119,8 @@ measure() {  # measure LABEL PLANNER QUERY_CMD… (server env in SERVER_ENV, the
   [ "$wrong" = 0 ] || { echo "$wrong runs were not planned and judged by the scripted model" >&2; exit 1; }
 }
 
+inflight_line=""; bounded_line=""; kill_line=""
+if [ -z "${PG_ONLY:-}" ]; then  # (the SQLite sections, to the matching `fi` below)
 # --- SQLite ---
 sq() { sqlite3 "$work/sqlite/concierge.sqlite" "$1"; }
 export CONCIERGE_DATA_DIR="$work/sqlite"
@@ -213,6 +216,7 @@ survived=$(sq "SELECT COUNT(*) FROM task_runs WHERE id IN ($ids) AND status = 's
 stop_server
 kill_line="SIGKILL: the server was killed 3 s into a stream of submissions (model answering after ${SLOW_S:-10} s, lease 3 s); $accepted runs had been accepted (202), $stored of them were in the store after the kill; after a restart (model at once) $survived of them succeeded."
 unset CONCIERGE_DATA_DIR
+fi  # PG_ONLY
 
 # --- PostgreSQL (fsync on), pinned to core 1 like the load generator ---
 pg_line=""
