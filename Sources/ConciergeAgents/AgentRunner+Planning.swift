@@ -9,11 +9,8 @@ extension AgentRunner {
     }
 
     func makePlan(_ run: TaskRun, feedback: [String], meter: UsageMeter, events: any RunEventSink) async throws -> MadePlan {
-        let rules = RulePlanner(toolNames: Set(tools.keys), unitNames: unitNames, maxSteps: settings.maxSteps)
-        guard let model, run.request.planner != .rules else { return MadePlan(plan: try rules.plan(run.request.task)) }
-        let planner = LLMPlanner(
-            model: model, alias: settings.modelAlias, tools: Array(tools.values), maxSteps: settings.maxSteps, maxTokens: settings.planMaxTokens
-        )
+        let rules = rulePlanner
+        guard let planner = llmPlanner, run.request.planner != .rules else { return MadePlan(plan: try rules.plan(run.request.task)) }
         do {
             let task = run.request.task, runID = run.id
             return MadePlan(plan: try await withDeadline(settings.planTimeout) {

@@ -36,6 +36,9 @@ public struct AgentRunner: Sendable {
     let settings: Settings
     let metrics: AgentMetrics?
     let logger: Logger
+    /// Built once (the LLM planner's prompt carries every tool's schema), not per run.
+    let llmPlanner: LLMPlanner?
+    let rulePlanner: RulePlanner
 
     public init(
         model: (any ChatModel)?, tools: [any Tool], unitNames: Set<String> = [], settings: Settings = .init(),
@@ -47,6 +50,11 @@ public struct AgentRunner: Sendable {
         self.settings = settings
         self.metrics = metrics
         self.logger = logger
+        let byName = self.tools
+        self.llmPlanner = model.map { model in
+            LLMPlanner(model: model, alias: settings.modelAlias, tools: Array(byName.values), maxSteps: settings.maxSteps, maxTokens: settings.planMaxTokens)
+        }
+        self.rulePlanner = RulePlanner(toolNames: Set(byName.keys), unitNames: unitNames, maxSteps: settings.maxSteps)
     }
 
     /// Runs (or resumes) `run` to a finished state. Throws only `CancellationError` and storage errors.

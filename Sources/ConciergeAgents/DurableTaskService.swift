@@ -25,10 +25,18 @@ public struct DurableTaskService: TaskService {
 
     public func submit(_ request: TaskRequest, idempotencyKey: String?) async throws -> TaskRun {
         try Self.validate(request, maxCharacters: maxTaskCharacters)
-        let (run, created) = try await runs.createRun(TaskRun(id: TaskID.make(), request: request, createdAt: Date()), idempotencyKey: idempotencyKey)
+        let new = TaskRun(id: TaskID.make(), request: request, createdAt: Date())
+        let job = try EnqueueRequest(queue: Self.queue, payload: #"{"run_id":"\#(new.id)"}"#, idempotencyKey: new.id)
+        let queued: [RunWrite.Event] = [.init(type: "status", data: ["status": "queued"])]
+        // One transaction where the queue shares the store's database; else the run, its job, and the link + event.
+        if let submitting = runs as? any RunSubmitting,
+            let submitted = try await submitting.submitRun(new, idempotencyKey: idempotencyKey, job: job, events: queued, jobs: jobs) {
+            return submitted.run
+        }
+        let (run, created) = try await runs.createRun(new, idempotencyKey: idempotencyKey)
         guard created else { return run }
-        let job = try await jobs.enqueue(try EnqueueRequest(queue: Self.queue, payload: #"{"run_id":"\#(run.id)"}"#, idempotencyKey: run.id))
-        try await writer.commit(RunWrite(runID: run.id, jobID: job.id, events: [.init(type: "status", data: ["status": "queued"])]))
+        let enqueued = try await jobs.enqueue(job)
+        try await writer.commit(RunWrite(runID: run.id, jobID: enqueued.id, events: queued))
         return run
     }
 
@@ -76,7 +84,9 @@ public struct DurableTaskService: TaskService {
                 writer.signals.remove(ticket)
                 return run
             }
-            await writer.signals.wait(ticket, timeout: min(Self.crossProcessPoll, deadline - now))
+            // A run this process finished comes with the signal, as stored: no read back.
+            let (_, finished) = await writer.signals.waitForRun(ticket, timeout: min(Self.crossProcessPoll, deadline - now))
+            if let finished { return finished }
             try Task.checkCancellation()
         }
     }
@@ -100,13 +110,12 @@ public struct DurableTaskService: TaskService {
         return try await runs.events(runID: id, after: after)
     }
 
-    struct Payload: Decodable {
-        let run_id: String
-    }
 
     /// The `tasks` queue's handler body: runs or resumes the run named in the payload; returns the job result.
     public func execute(payload: String) async throws -> String {
-        let runID = try JSONDecoder().decode(Payload.self, from: Data(payload.utf8)).run_id
+        guard let runID = JSONValue(jsonText: payload)?["run_id"]?.stringValue else {
+            throw TaskError(.invalidRequest, "the job's payload names no run_id")
+        }
         guard let stored = try await runs.run(runID) else { throw TaskError(.notFound, "task \(runID) does not exist") }
         guard !stored.status.isFinished else { return #"{"status":"\#(stored.status.rawValue)"}"# }
         let finished = try await execute(stored, observer: nil)

@@ -14,6 +14,9 @@ public struct LLMPlanner: Sendable {
     let tools: [any Tool]
     let validator: PlanValidator
     let maxTokens: Int?
+    /// Built once: the schema and the tool catalogue (every tool's argument schema) are the same for every run.
+    let planSchema: JSONValue
+    let systemPrompt: String
 
     public init(model: any ChatModel, alias: String = "default", tools: [any Tool], maxSteps: Int, maxTokens: Int? = nil) {
         self.model = model
@@ -21,6 +24,8 @@ public struct LLMPlanner: Sendable {
         self.alias = alias
         self.tools = tools.sorted { $0.name < $1.name }
         self.validator = PlanValidator(tools: Dictionary(tools.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first }), maxSteps: maxSteps)
+        self.planSchema = Self.planSchema(tools: self.tools, maxSteps: validator.maxSteps)
+        self.systemPrompt = Self.systemPrompt(tools: self.tools, maxSteps: validator.maxSteps)
     }
 
     /// - Parameter feedback: the verifier's reasons when this is a re-plan.
@@ -64,7 +69,7 @@ public struct LLMPlanner: Sendable {
         )
     }
 
-    var planSchema: JSONValue {
+    static func planSchema(tools: [any Tool], maxSteps: Int) -> JSONValue {
         let step: JSONValue = [
             "type": "object",
             "properties": [
@@ -74,17 +79,17 @@ public struct LLMPlanner: Sendable {
             "required": ["id", "tool", "arguments", "depends_on", "purpose"],
             "additionalProperties": false,
         ]
-        return ["type": "object", "properties": ["steps": ["type": "array", "items": step, "minItems": 1, "maxItems": .number(Double(validator.maxSteps))]],
+        return ["type": "object", "properties": ["steps": ["type": "array", "items": step, "minItems": 1, "maxItems": .number(Double(maxSteps))]],
                 "required": ["steps"], "additionalProperties": false]
     }
 
-    var systemPrompt: String {
+    static func systemPrompt(tools: [any Tool], maxSteps: Int) -> String {
         let catalogue = tools.map { "- \($0.name): \($0.description)\n  arguments schema: \($0.parametersSchema.jsonText)" }.joined(separator: "\n")
         return """
             You plan tool calls that answer the user's task. Tools:
             \(catalogue)
             Reply with JSON only: {"steps":[{"id":"s1","tool":"…","arguments":{…},"depends_on":[],"purpose":"…"}]}.
-            At most \(validator.maxSteps) steps. Steps without dependencies run in parallel. An argument may use an earlier \
+            At most \(maxSteps) steps. Steps without dependencies run in parallel. An argument may use an earlier \
             step's result as "${s1}" (its text) or "${s1.field}" (a field of its data); list that step in depends_on.
             """
     }

@@ -12,14 +12,20 @@
 #   - SIGKILL: the server is killed while runs are in flight; after a restart every accepted run must finish
 #
 # Usage: scripts/bench/tasks.sh            (env: DURATION=10 CONC=64 PGPORT=55498 INFLIGHT=1000 SKIP_PG=)
+#   QUICK=1: only the one-core runs/s + lone-run rows (no two-core rows, in-flight memory, SIGKILL or PostgreSQL),
+#   which hold the shared benchmark lock for about a minute. BIN=path measures another build (for before/after).
+#   PG_ONLY=1: only the PostgreSQL rows (with QUICK=1, only its one-core row).
+#   BENCH_PERF_DIR=dir records a perf profile of the server during each measured one-core load (dir/<label>.data).
 # Needs wrk, nginx (nginx-light), postgresql, sqlite3, python3. The load generator and the model fixture run on
 # core 1 (taskset -c 1); in the two-core rows they share the machine with the server.
 set -euo pipefail
 DURATION=${DURATION:-10}; CONC=${CONC:-64}; PGPORT=${PGPORT:-55498}; INFLIGHT=${INFLIGHT:-1000}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
-swift build -c release --product concierge >/dev/null
-BIN="$root/.build/release/concierge"
+if [ -z "${BIN:-}" ]; then
+  swift build -c release --product concierge >/dev/null
+  BIN="$root/.build/release/concierge"
+fi
 work=$(mktemp -d /tmp/concierge-bench-tasks.XXXXXX); chmod 755 "$work"
 PORT=18181; MODEL_PORT=18182; SLOW_PORT=18183
 TASK="What is 17.5% of 2,340 and what time is it in Tokyo?"
@@ -86,11 +92,15 @@ rows="$work/rows.md"; : >"$rows"
 
 measure() {  # measure LABEL PLANNER QUERY_CMD… (server env in SERVER_ENV, the store's migrate env in STORE_ENV)
   local label=$1 planner=$2; shift 2
-  for cpus in 0 0,1; do
+  local cpu_sets="0 0,1"; [ -n "${QUICK:-}" ] && cpu_sets=0
+  for cpus in $cpu_sets; do
     start_server "$cpus" "$work/fast.yaml" "${SERVER_ENV[@]}"
     load "$CONC" 2 "$planner" >/dev/null  # warm up
     local cpu0 runs0 cpu1 runs1
     cpu0=$(cpu_ticks "$server_pid"); runs0=$("$@" "SELECT COUNT(*) FROM task_runs")
+    if [ -n "${BENCH_PERF_DIR:-}" ] && [ "$cpus" = 0 ]; then
+      perf record -F 999 -g -p "$server_pid" -o "$BENCH_PERF_DIR/$(echo "$label" | tr -c 'a-zA-Z0-9\n' '-').data" -- sleep "$DURATION" >/dev/null 2>&1 &
+    fi
     read -r rps _ _ < <(load "$CONC" "$DURATION" "$planner")
     cpu1=$(cpu_ticks "$server_pid"); runs1=$("$@" "SELECT COUNT(*) FROM task_runs")
     local per_run; per_run=$(awk -v c=$((cpu1 - cpu0)) -v n=$((runs1 - runs0)) -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", c * 1000 / hz / n }')
@@ -109,6 +119,8 @@ measure() {  # measure LABEL PLANNER QUERY_CMD… (server env in SERVER_ENV, the
   [ "$wrong" = 0 ] || { echo "$wrong runs were not planned and judged by the scripted model" >&2; exit 1; }
 }
 
+inflight_line=""; bounded_line=""; kill_line=""
+if [ -z "${PG_ONLY:-}" ]; then  # (the SQLite sections, to the matching `fi` below)
 # --- SQLite ---
 sq() { sqlite3 "$work/sqlite/concierge.sqlite" "$1"; }
 export CONCIERGE_DATA_DIR="$work/sqlite"
@@ -116,6 +128,12 @@ export CONCIERGE_DATA_DIR="$work/sqlite"
 SERVER_ENV=(CONCIERGE_DATA_DIR="$work/sqlite")
 measure "SQLite, LLM planner + judge (scripted, 0 ms)" "" sq
 measure "SQLite, rule planner, no model call" rules sq
+if [ -n "${QUICK:-}" ]; then
+  echo "Machine: load average before the run $load_before. Command: \`QUICK=1 DURATION=$DURATION CONC=$CONC scripts/bench/tasks.sh\`"
+  echo "| Setup | Server cores | Runs/s ($CONC clients, submit with wait) | Server CPU per run (ms) | Lone run p50 / p99 (ms) | Peak RSS (MB) |"
+  cat "$rows"
+  exit 0
+fi
 
 submit_inflight() {  # submit_inflight KEY: INFLIGHT runs without wait, one connection, each must be accepted (202)
   python3 - "$PORT" "$1" "$INFLIGHT" "$(body "" | sed 's/"wait":30/"wait":0/')" <<'PY'
@@ -198,6 +216,7 @@ survived=$(sq "SELECT COUNT(*) FROM task_runs WHERE id IN ($ids) AND status = 's
 stop_server
 kill_line="SIGKILL: the server was killed 3 s into a stream of submissions (model answering after ${SLOW_S:-10} s, lease 3 s); $accepted runs had been accepted (202), $stored of them were in the store after the kill; after a restart (model at once) $survived of them succeeded."
 unset CONCIERGE_DATA_DIR
+fi  # PG_ONLY
 
 # --- PostgreSQL (fsync on), pinned to core 1 like the load generator ---
 pg_line=""

@@ -14,6 +14,8 @@ public final class RunSignals: Sendable {
     private struct Waiter {
         let finishedOnly: Bool
         var signalled = false
+        /// The finished run, when the signal that woke this waiter carried it.
+        var run: TaskRun?
         var continuation: CheckedContinuation<Void, Never>?
     }
 
@@ -36,11 +38,13 @@ public final class RunSignals: Sendable {
     }
 
     /// Wakes the run's waiters: all of them after new events, and those waiting for the end when it `finished`.
-    public func signal(_ runID: String, finished: Bool) {
+    /// `run` is the finished run as stored (handed to waiters not signalled before, so they need not read it back).
+    public func signal(_ runID: String, finished: Bool, run: TaskRun? = nil) {
         let woken = state.withLock { state -> [CheckedContinuation<Void, Never>] in
             guard var waiters = state.waiters[runID] else { return [] }
             var woken: [CheckedContinuation<Void, Never>] = []
             for (token, var waiter) in waiters where finished || !waiter.finishedOnly {
+                if !waiter.signalled, finished { waiter.run = run }
                 waiter.signalled = true
                 if let continuation = waiter.continuation { woken.append(continuation) }
                 waiter.continuation = nil
@@ -56,25 +60,35 @@ public final class RunSignals: Sendable {
     /// ticket is spent afterwards. True when it was signalled.
     @discardableResult
     public func wait(_ ticket: Ticket, timeout: Duration) async -> Bool {
+        await waitForRun(ticket, timeout: timeout).signalled
+    }
+
+    /// As ``wait(_:timeout:)``, also returning the finished run when the signal carried it.
+    public func waitForRun(_ ticket: Ticket, timeout: Duration) async -> (signalled: Bool, run: TaskRun?) {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.waitForSignal(ticket) }
             group.addTask { try? await Task.sleep(for: timeout) }
             await group.next()
             group.cancelAll()
         }
-        return remove(ticket)
+        let waiter = take(ticket)
+        return (waiter?.signalled ?? false, waiter?.run)
     }
 
     /// Forgets a ticket that will not be waited on; true when it had been signalled.
     @discardableResult
     public func remove(_ ticket: Ticket) -> Bool {
+        take(ticket)?.signalled ?? false
+    }
+
+    private func take(_ ticket: Ticket) -> Waiter? {
         let waiter = state.withLock { state -> Waiter? in
             let waiter = state.waiters[ticket.runID]?.removeValue(forKey: ticket.token)
             if state.waiters[ticket.runID]?.isEmpty == true { state.waiters[ticket.runID] = nil }
             return waiter
         }
         waiter?.continuation?.resume()
-        return waiter?.signalled ?? false
+        return waiter
     }
 
     /// The number of tickets held (for tests: every path must spend its ticket).

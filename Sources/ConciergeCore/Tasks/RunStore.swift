@@ -29,8 +29,8 @@ public protocol RunStore: Sendable {
     @discardableResult
     func appendEvent(runID: String, type: String, data: JSONValue) async throws -> RunEvent
 
-    /// Applies each write (see ``RunWrite``) in order, all in one transaction; returns each write's appended events.
-    func commit(_ writes: [RunWrite]) async throws -> [[RunEvent]]
+    /// Applies each write (see ``RunWrite``) in order, all in one transaction; returns what each write did.
+    func commit(_ writes: [RunWrite]) async throws -> [RunWriteResult]
 
     /// Events with a sequence above `after`, in order.
     func events(runID: String, after: Int) async throws -> [RunEvent]

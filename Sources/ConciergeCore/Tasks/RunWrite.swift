@@ -27,3 +27,15 @@ public struct RunWrite: Sendable {
 
     public var isEmpty: Bool { run == nil && jobID == nil && call == nil && events.isEmpty }
 }
+
+/// What ``RunStore/commit(_:)`` did with one ``RunWrite``: the events it appended, and whether it replaced the
+/// document (false without a document, or when the run had been cancelled and kept its cancelled document).
+public struct RunWriteResult: Sendable, Equatable {
+    public var events: [RunEvent]
+    public var savedDocument: Bool
+
+    public init(events: [RunEvent], savedDocument: Bool) {
+        self.events = events
+        self.savedDocument = savedDocument
+    }
+}

@@ -3,7 +3,7 @@
 public final class RunWriter: Sendable {
     public let store: any RunStore
     public let signals: RunSignals
-    private let group: GroupCommit<RunWrite, [RunEvent]>
+    private let group: GroupCommit<RunWrite, RunWriteResult>
 
     public init(store: any RunStore, signals: RunSignals = RunSignals()) {
         self.store = store
@@ -11,12 +11,15 @@ public final class RunWriter: Sendable {
         self.group = GroupCommit { writes in try await store.commit(writes) }
     }
 
-    /// Returns once `write` is durable, with the events it appended.
+    /// Returns once `write` is durable, with the events it appended. A finished run whose document was stored is
+    /// handed to this process's waiters, which then need not read it back.
     @discardableResult
     public func commit(_ write: RunWrite) async throws -> [RunEvent] {
-        let events = try await group.submit(write)
+        let result = try await group.submit(write)
         let finished = write.run?.status.isFinished ?? false
-        if finished || !events.isEmpty { signals.signal(write.runID, finished: finished) }
-        return events
+        if finished || !result.events.isEmpty {
+            signals.signal(write.runID, finished: finished, run: finished && result.savedDocument ? write.run : nil)
+        }
+        return result.events
     }
 }

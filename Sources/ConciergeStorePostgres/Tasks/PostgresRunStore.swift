@@ -139,11 +139,11 @@ extension PostgresStore: RunStore {
         throw TaskError(.notFound, "run \(runID) does not exist")
     }
 
-    public func commit(_ writes: [RunWrite]) async throws -> [[RunEvent]] {
+    public func commit(_ writes: [RunWrite]) async throws -> [RunWriteResult] {
         let encoded = try writes.map { write in (write, try write.run.map(RunCoding.encode), try write.call.map(RunCoding.encode)) }
         let logger = self.logger
         return try await transaction { connection in
-            var appended: [[RunEvent]] = []
+            var appended: [RunWriteResult] = []
             for (write, document, callDocument) in encoded {
                 appended.append(try await Self.apply(write, document: document, callDocument: callDocument, on: connection, logger: logger))
             }
@@ -155,7 +155,7 @@ extension PostgresStore: RunStore {
     /// document), and the events go in one INSERT.
     private static func apply(
         _ write: RunWrite, document: String?, callDocument: String?, on connection: PostgresConnection, logger: Logger
-    ) async throws -> [RunEvent] {
+    ) async throws -> RunWriteResult {
         let now = Date()
         if let jobID = write.jobID {
             try await connection.query("UPDATE task_runs SET job_id = \(jobID) WHERE id = \(write.runID)", logger: logger)
@@ -170,7 +170,7 @@ extension PostgresStore: RunStore {
                 logger: logger
             )
         }
-        guard write.run != nil || !write.events.isEmpty else { return [] }
+        guard write.run != nil || !write.events.isEmpty else { return RunWriteResult(events: [], savedDocument: false) }
         let status = write.run?.status.rawValue
         let rows = try await connection.query(
             """
@@ -178,13 +178,16 @@ extension PostgresStore: RunStore {
                 status = CASE WHEN status = 'cancelled' OR \(status)::TEXT IS NULL THEN status ELSE \(status) END,
                 document = CASE WHEN status = 'cancelled' OR \(document)::TEXT IS NULL THEN document ELSE \(document) END,
                 updated_at = \(now)
-            WHERE id = \(write.runID) RETURNING event_seq
+            WHERE id = \(write.runID) RETURNING event_seq, status
             """,
             logger: logger
         )
         var last: Int64?
-        for try await value in rows.decode(Int64.self) { last = value }
-        guard !write.events.isEmpty else { return [] }
+        var stored: String?
+        for try await (value, storedStatus) in rows.decode((Int64, String).self) { (last, stored) = (value, storedStatus) }
+        // The document was replaced unless the run had been cancelled (then the status stays 'cancelled').
+        let saved = status != nil && stored == status
+        guard !write.events.isEmpty else { return RunWriteResult(events: [], savedDocument: saved) }
         guard let last else { throw TaskError(.notFound, "run \(write.runID) does not exist") }
         let first = Int(last) - write.events.count + 1
         try await connection.query(
@@ -195,7 +198,10 @@ extension PostgresStore: RunStore {
             """,
             logger: logger
         )
-        return write.events.enumerated().map { RunEvent(sequence: first + $0.offset, type: $0.element.type, data: $0.element.data) }
+        return RunWriteResult(
+            events: write.events.enumerated().map { RunEvent(sequence: first + $0.offset, type: $0.element.type, data: $0.element.data) },
+            savedDocument: saved
+        )
     }
 
     public func events(runID: String, after: Int) async throws -> [RunEvent] {

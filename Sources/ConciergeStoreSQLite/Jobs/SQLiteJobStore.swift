@@ -32,28 +32,31 @@ public final class SQLiteJobStore: JobStore {
 
     public func enqueue(_ requests: [EnqueueRequest]) async throws -> [EnqueueResult] {
         let now = nowMicros
-        let results = try await write { db in
-            try requests.map { request in
-                if let key = request.idempotencyKey, let existing = try Int64.fetchOne(
-                    db, sql: "SELECT id FROM jobs WHERE queue = ? AND idempotency_key = ?", arguments: [request.queue, key]
-                ) {
-                    return EnqueueResult(id: existing, created: false)
-                }
-                try db.execute(
-                    sql: """
-                        INSERT INTO jobs (queue, state, priority, payload, max_attempts, idempotency_key, run_at, created_at, updated_at)
-                        VALUES (?, 'queued', ?, ?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [
-                        request.queue, request.priority, request.payload, request.maxAttempts, request.idempotencyKey,
-                        request.runAt.map(SQLiteJobRows.micros) ?? now, now, now,
-                    ]
-                )
-                return EnqueueResult(id: db.lastInsertedRowID, created: true)
-            }
-        }
+        let results = try await write { db in try requests.map { try Self.enqueue(db, $0, now: now) } }
         for queue in Set(requests.map(\.queue)) { notifier.signal(queue) }
         return results
+    }
+
+    /// One enqueue inside the caller's transaction (also used by the run store's one-transaction submit); the caller
+    /// signals ``notifier`` after the commit.
+    static func enqueue(_ db: Database, _ request: EnqueueRequest, now: Int64) throws -> EnqueueResult {
+        if let key = request.idempotencyKey, let existing = try Int64.fetchOne(
+            db.cachedStatement(sql: "SELECT id FROM jobs WHERE queue = ? AND idempotency_key = ?"), arguments: [request.queue, key]
+        ) {
+            return EnqueueResult(id: existing, created: false)
+        }
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO jobs (queue, state, priority, payload, max_attempts, idempotency_key, run_at, created_at, updated_at)
+                VALUES (?, 'queued', ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(
+            arguments: [
+                request.queue, request.priority, request.payload, request.maxAttempts, request.idempotencyKey,
+                request.runAt.map(SQLiteJobRows.micros) ?? now, now, now,
+            ]
+        )
+        return EnqueueResult(id: db.lastInsertedRowID, created: true)
     }
 
     public func claim(queue: String, limit: Int, workerID: String, leaseDuration: Duration) async throws -> [ClaimedJob] {
@@ -61,16 +64,17 @@ public final class SQLiteJobStore: JobStore {
         let expires = now + SQLiteJobRows.micros(leaseDuration)
         let jobs = try await write { db -> [ClaimedJob] in
             try Row.fetchAll(
-                db,
-                sql: """
-                    UPDATE jobs SET state = 'active', attempts = attempts + 1, lease_owner = ?, lease_expires_at = ?,
-                        claimed_at = ?, updated_at = ?
-                    WHERE id IN (
-                        SELECT id FROM jobs WHERE state = 'queued' AND queue = ? AND run_at <= ?
-                        ORDER BY priority DESC, run_at, id LIMIT ?
-                    )
-                    RETURNING id, queue, payload, priority, attempts, attempt_floor, max_attempts, run_at, created_at
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        UPDATE jobs SET state = 'active', attempts = attempts + 1, lease_owner = ?, lease_expires_at = ?,
+                            claimed_at = ?, updated_at = ?
+                        WHERE id IN (
+                            SELECT id FROM jobs WHERE state = 'queued' AND queue = ? AND run_at <= ?
+                            ORDER BY priority DESC, run_at, id LIMIT ?
+                        )
+                        RETURNING id, queue, payload, priority, attempts, attempt_floor, max_attempts, run_at, created_at
+                        """
+                ),
                 arguments: [workerID, expires, now, now, queue, now, max(1, limit)]
             ).map { row in
                 ClaimedJob(
@@ -135,13 +139,12 @@ public final class SQLiteJobStore: JobStore {
         let leaseArguments: [(any DatabaseValueConvertible)?] = [lease.jobID, lease.workerID, lease.attempt]
         switch completion.outcome {
         case .completed(let result):
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     UPDATE jobs SET state = 'completed', result = ?, finished_at = ?, updated_at = ?, lease_expires_at = NULL
                     WHERE \(held)
-                    """,
-                arguments: StatementArguments([result, now, now] + leaseArguments)
-            )
+                    """
+            ).execute(arguments: StatementArguments([result, now, now] + leaseArguments))
             return db.changesCount == 1 ? "" : nil
         case .failed(let error, let delay):
             guard let row = try Row.fetchOne(

@@ -44,11 +44,14 @@ extension SQLiteStore: RunStore {
     public func createRun(_ run: TaskRun, idempotencyKey: String?) async throws -> (run: TaskRun, created: Bool) {
         let document = try RunCoding.encode(run)
         let existing: String? = try await pool.write { db in
-            if let idempotencyKey, let found = try String.fetchOne(db, sql: "SELECT document FROM task_runs WHERE idempotency_key = ?", arguments: [idempotencyKey]) {
+            if let idempotencyKey, let found = try String.fetchOne(
+                db.cachedStatement(sql: "SELECT document FROM task_runs WHERE idempotency_key = ?"), arguments: [idempotencyKey]
+            ) {
                 return found
             }
-            try db.execute(
-                sql: "INSERT INTO task_runs (id, idempotency_key, owner, status, created_at, updated_at, document) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            try db.cachedStatement(
+                sql: "INSERT INTO task_runs (id, idempotency_key, owner, status, created_at, updated_at, document) VALUES (?, ?, ?, ?, ?, ?, ?)"
+            ).execute(
                 arguments: [run.id, idempotencyKey, run.request.owner, run.status.rawValue, run.createdAt.timeIntervalSince1970, Date().timeIntervalSince1970, document]
             )
             return nil
@@ -78,8 +81,10 @@ extension SQLiteStore: RunStore {
 
     public func run(_ id: String) async throws -> TaskRun? {
         let rows: (String, [String])? = try await pool.read { db in
-            guard let document = try String.fetchOne(db, sql: "SELECT document FROM task_runs WHERE id = ?", arguments: [id]) else { return nil }
-            let steps = try String.fetchAll(db, sql: "SELECT document FROM task_steps WHERE run_id = ?", arguments: [id])
+            guard let document = try String.fetchOne(db.cachedStatement(sql: "SELECT document FROM task_runs WHERE id = ?"), arguments: [id]) else {
+                return nil
+            }
+            let steps = try String.fetchAll(db.cachedStatement(sql: "SELECT document FROM task_steps WHERE run_id = ?"), arguments: [id])
             return (document, steps)
         }
         guard let rows else { return nil }
@@ -102,7 +107,7 @@ extension SQLiteStore: RunStore {
 
     public func journaledCalls(runID: String) async throws -> [String: ToolCallRecord] {
         let documents = try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT step_id, document FROM task_steps WHERE run_id = ?", arguments: [runID])
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT step_id, document FROM task_steps WHERE run_id = ?"), arguments: [runID])
                 .map { ($0["step_id"] as String, $0["document"] as String) }
         }
         return try Dictionary(documents.map { ($0.0, try RunCoding.decode(ToolCallRecord.self, $0.1)) }, uniquingKeysWith: { _, last in last })
@@ -135,7 +140,7 @@ extension SQLiteStore: RunStore {
         return RunEvent(sequence: sequence, type: type, data: data)
     }
 
-    public func commit(_ writes: [RunWrite]) async throws -> [[RunEvent]] {
+    public func commit(_ writes: [RunWrite]) async throws -> [RunWriteResult] {
         let encoded = try writes.map { write in
             (write, try write.run.map(RunCoding.encode), try write.call.map(RunCoding.encode), write.events.map(\.data.jsonText))
         }
@@ -145,13 +150,19 @@ extension SQLiteStore: RunStore {
                 try Self.apply(db, write, document: document, callDocument: callDocument, eventTexts: eventTexts, now: now)
             }
         }
-        return zip(writes, sequences).map { write, first in
-            write.events.enumerated().map { RunEvent(sequence: first + $0.offset, type: $0.element.type, data: $0.element.data) }
+        return zip(writes, sequences).map { write, applied in
+            RunWriteResult(
+                events: write.events.enumerated().map { RunEvent(sequence: applied.first + $0.offset, type: $0.element.type, data: $0.element.data) },
+                savedDocument: applied.saved
+            )
         }
     }
 
-    /// One write's statements (cached: the same few run thousands of times a second); returns its first event's sequence.
-    private static func apply(_ db: Database, _ write: RunWrite, document: String?, callDocument: String?, eventTexts: [String], now: Double) throws -> Int {
+    /// One write's statements (cached: the same few run thousands of times a second); returns its first event's
+    /// sequence and whether it replaced the document.
+    private static func apply(
+        _ db: Database, _ write: RunWrite, document: String?, callDocument: String?, eventTexts: [String], now: Double
+    ) throws -> (first: Int, saved: Bool) {
         if let jobID = write.jobID {
             try db.cachedStatement(sql: "UPDATE task_runs SET job_id = ? WHERE id = ?").execute(arguments: [jobID, write.runID])
         }
@@ -163,22 +174,26 @@ extension SQLiteStore: RunStore {
                     """
             ).execute(arguments: [write.runID, call.stepID, call.status.rawValue, callDocument, now])
         }
+        var saved = false
         if let run = write.run, let document {
             try db.cachedStatement(sql: "UPDATE task_runs SET status = ?, document = ?, updated_at = ? WHERE id = ? AND status <> 'cancelled'")
                 .execute(arguments: [run.status.rawValue, document, now, run.id])
+            saved = db.changesCount == 1
         }
-        guard !write.events.isEmpty else { return 1 }
+        guard !write.events.isEmpty else { return (1, saved) }
         let first = (try Int.fetchOne(db.cachedStatement(sql: "SELECT MAX(sequence) FROM task_events WHERE run_id = ?"), arguments: [write.runID]) ?? 0) + 1
         let insert = try db.cachedStatement(sql: "INSERT INTO task_events (run_id, sequence, type, data, created_at) VALUES (?, ?, ?, ?, ?)")
         for (offset, event) in write.events.enumerated() {
             try insert.execute(arguments: [write.runID, first + offset, event.type, eventTexts[offset], now])
         }
-        return first
+        return (first, saved)
     }
 
     public func events(runID: String, after: Int) async throws -> [RunEvent] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT sequence, type, data FROM task_events WHERE run_id = ? AND sequence > ? ORDER BY sequence", arguments: [runID, after])
+            try Row.fetchAll(
+                db.cachedStatement(sql: "SELECT sequence, type, data FROM task_events WHERE run_id = ? AND sequence > ? ORDER BY sequence"), arguments: [runID, after]
+            )
                 .map { RunEvent(sequence: $0["sequence"], type: $0["type"], data: JSONValue(jsonText: $0["data"]) ?? .null) }
         }
     }
@@ -191,5 +206,41 @@ extension SQLiteStore: RunStore {
             try db.execute(sql: "DELETE FROM task_runs WHERE \(filter)", arguments: [cutoff.timeIntervalSince1970])
             return db.changesCount
         }
+    }
+}
+
+extension SQLiteStore: RunSubmitting {
+    public func submitRun(
+        _ run: TaskRun, idempotencyKey: String?, job: EnqueueRequest, events: [RunWrite.Event], jobs: any JobStore
+    ) async throws -> (run: TaskRun, created: Bool)? {
+        guard let queue = jobs as? SQLiteJobStore, queue.store === self else { return nil }
+        let document = try RunCoding.encode(run)
+        let eventTexts = events.map(\.data.jsonText)
+        let now = Date().timeIntervalSince1970
+        let jobNow = queue.nowMicros
+        let existing: String? = try await queue.write { db in
+            if let idempotencyKey, let found = try String.fetchOne(
+                db.cachedStatement(sql: "SELECT document FROM task_runs WHERE idempotency_key = ?"), arguments: [idempotencyKey]
+            ) {
+                return found
+            }
+            let jobID = try SQLiteJobStore.enqueue(db, job, now: jobNow).id
+            try db.cachedStatement(
+                sql: "INSERT INTO task_runs (id, idempotency_key, owner, status, job_id, created_at, updated_at, document) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+            ).execute(
+                arguments: [run.id, idempotencyKey, run.request.owner, run.status.rawValue, jobID, run.createdAt.timeIntervalSince1970, now, document]
+            )
+            let insert = try db.cachedStatement(sql: "INSERT INTO task_events (run_id, sequence, type, data, created_at) VALUES (?, ?, ?, ?, ?)")
+            for (offset, event) in events.enumerated() {
+                try insert.execute(arguments: [run.id, offset + 1, event.type, eventTexts[offset], now])
+            }
+            return nil
+        }
+        guard let existing else {
+            queue.notifier.signal(job.queue)
+            return (run, true)
+        }
+        let found = try RunCoding.decode(TaskRun.self, existing)
+        return (try await self.run(found.id) ?? found, false)
     }
 }

@@ -1,4 +1,5 @@
 import ConciergeCore
+import Foundation
 import ConciergeTestSupport
 import Synchronization
 import Testing
@@ -12,6 +13,21 @@ import Testing
         signals.signal("task_1", finished: true)
         // Then the wait returns signalled, and the ticket is spent
         #expect(await signals.wait(ticket, timeout: .seconds(60)))
+        #expect(signals.waiting == 0)
+    }
+
+    @Test func theFinishedRunIsHandedToItsWaiterAndTheFirstSignalWins() async {
+        // Given a waiter on a run
+        let signals = RunSignals()
+        let ticket = signals.register("task_1", finishedOnly: true)
+        var cancelled = TaskRun(id: "task_1", request: TaskRequest(task: "t"), createdAt: Date(timeIntervalSince1970: 0))
+        cancelled.status = .cancelled
+        // When it is cancelled, and then its worker's late save (not stored) signals again without a run
+        signals.signal("task_1", finished: true, run: cancelled)
+        signals.signal("task_1", finished: true, run: nil)
+        // Then the waiter gets the cancelled run from the first signal
+        let woken = await signals.waitForRun(ticket, timeout: .seconds(60))
+        #expect(woken.signalled && woken.run == cancelled)
         #expect(signals.waiting == 0)
     }
 

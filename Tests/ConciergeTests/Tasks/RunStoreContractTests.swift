@@ -50,7 +50,8 @@ import Testing
             RunWrite(runID: third.id, run: third, jobID: 7, call: batchCall, events: [.init(type: "status", data: ["status": "verifying"])]),
             RunWrite(runID: third.id),
         ])
-        #expect(appended.map { $0.map(\.sequence) } == [[4, 5], [1], []])
+        #expect(appended.map { $0.events.map(\.sequence) } == [[4, 5], [1], []])
+        #expect(appended.map(\.savedDocument) == [false, true, false])
         #expect(try await store.events(runID: first.id, after: 3).map(\.type) == ["step_started", "step_finished"])
         let batched = try #require(try await store.run(third.id))
         #expect(batched.status == .verifying && batched.steps == [batchCall])
@@ -76,6 +77,8 @@ import Testing
         var late = second
         late.status = .running
         try await store.saveRun(late)
+        late.status = .succeeded
+        #expect(try await store.commit([RunWrite(runID: second.id, run: late)]).map(\.savedDocument) == [false])
         #expect(try await store.run(second.id)?.status == .cancelled)
         try await store.setJob(second.id, jobID: 42)
         #expect(try await store.jobID(of: second.id) == 42)
@@ -93,6 +96,36 @@ import Testing
             let report = try await store.migrate()
             #expect(report.applied.contains(AppliedMigration(version: 4, name: "create_task_runs")))
             try await Self.contract(store)
+            try await store.close()
+        }
+    }
+
+    @Test func sqliteSubmitsARunWithItsJobInOneTransaction() async throws {
+        try await TemporaryDirectory.with { directory in
+            let store = try SQLiteStore(path: directory + "/s.sqlite", logger: Self.logger)
+            _ = try await store.migrate()
+            let jobs = SQLiteJobStore(store: store)
+            let run = TaskRun(id: TaskID.make(), request: TaskRequest(task: "2 + 2"), createdAt: Date())
+            let job = try EnqueueRequest(queue: "tasks", payload: #"{"run_id":"\#(run.id)"}"#, idempotencyKey: run.id)
+            let queued: [RunWrite.Event] = [.init(type: "status", data: ["status": "queued"])]
+            // When a run is submitted with its job and first event
+            let submitted = try #require(try await store.submitRun(run, idempotencyKey: "k", job: job, events: queued, jobs: jobs))
+            // Then the run, the job linked to it and the event are stored
+            #expect(submitted.created && submitted.run == run)
+            let jobID = try #require(try await store.jobID(of: run.id))
+            #expect(try await jobs.job(jobID)?.payload == job.payload)
+            #expect(try await store.events(runID: run.id, after: 0) == [RunEvent(sequence: 1, type: "status", data: ["status": "queued"])])
+            // And the same idempotency key returns that run, writing nothing
+            let again = TaskRun(id: TaskID.make(), request: TaskRequest(task: "other"), createdAt: Date())
+            let repeated = try #require(try await store.submitRun(again, idempotencyKey: "k", job: job, events: queued, jobs: jobs))
+            #expect(!repeated.created && repeated.run.id == run.id)
+            #expect(try await store.run(again.id) == nil)
+            // And a queue in another database is refused, so the caller writes separately
+            let other = try SQLiteStore(path: directory + "/o.sqlite", logger: Self.logger)
+            _ = try await other.migrate()
+            #expect(try await store.submitRun(again, idempotencyKey: nil, job: job, events: queued, jobs: SQLiteJobStore(store: other)) == nil)
+            #expect(try await store.run(again.id) == nil)
+            try await other.close()
             try await store.close()
         }
     }

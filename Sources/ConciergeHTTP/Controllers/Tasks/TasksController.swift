@@ -81,13 +81,9 @@ public struct TasksController: Sendable {
         return Self.json(TaskList(tasks: page, nextCursor: runs.count > limit ? page.last?.id : nil))
     }
 
-    struct TaskList: Encodable {
+    struct TaskList {
         let tasks: [TaskRun]
         let nextCursor: String?
-        enum CodingKeys: String, CodingKey {
-            case tasks
-            case nextCursor = "next_cursor"
-        }
     }
 
     func show(_ context: AppRequestContext) async throws -> Response {
@@ -119,14 +115,24 @@ public struct TasksController: Sendable {
         }
     }
 
-    static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
+    /// A run as the API shows it: its `Codable` form with ISO 8601 dates, written by hand (``RunJSON``).
+    static func json(_ run: TaskRun, status: HTTPResponse.Status = .ok) -> Response {
+        json(RunJSON.encode(run, dates: .iso8601), status: status)
+    }
+
+    static func json(_ list: TaskList) -> Response {
+        var object: [String: JSONValue] = ["tasks": .array(list.tasks.map { RunJSON.encode($0, dates: .iso8601) })]
+        object["next_cursor"] = list.nextCursor.map(JSONValue.string)
+        return json(.object(object))
+    }
+
+    static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(2048)
+        value.write(into: &bytes)
         var headers = HTTPFields()
         headers[.contentType] = "application/json; charset=utf-8"
         headers[.cacheControl] = "no-store"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 }

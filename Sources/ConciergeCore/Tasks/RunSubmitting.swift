@@ -1,0 +1,10 @@
+/// A run store whose database also holds the job queue submits a run in one transaction: the run, the job that
+/// executes it (linked to the run) and the run's first events, instead of three writes.
+public protocol RunSubmitting: Sendable {
+    /// Like ``RunStore/createRun(_:idempotencyKey:)`` plus the enqueue of `job` and the append of `events` when the
+    /// run is created. Returns nil, having written nothing, when `jobs` is not a queue in this store's database (the
+    /// caller then makes the writes separately).
+    func submitRun(
+        _ run: TaskRun, idempotencyKey: String?, job: EnqueueRequest, events: [RunWrite.Event], jobs: any JobStore
+    ) async throws -> (run: TaskRun, created: Bool)?
+}

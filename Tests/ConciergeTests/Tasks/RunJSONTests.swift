@@ -1,0 +1,87 @@
+import ConciergeCore
+import Foundation
+import Testing
+
+/// The hand-written run codec must read and write exactly what the `Codable` forms do.
+@Suite struct RunJSONTests {
+    static func fullRun(finishedAt: Date?) -> TaskRun {
+        var run = TaskRun(
+            id: "task_0001", request: TaskRequest(task: "weather \"Paris\"/London", outputSchema: ["type": "object"], planner: .llm,
+                                                  metadata: ["tag": "x", "n": 2.5], owner: "key_1"),
+            status: .failed, createdAt: Date(timeIntervalSince1970: 1_763_799_821.123)
+        )
+        run.plan = Plan(steps: [PlanStep(id: "s1", tool: "weather", arguments: ["place": "Paris"], dependsOn: [], purpose: "p"),
+                                PlanStep(id: "s2", tool: "calculator", arguments: ["expression": "${s1.temp} * 2"], dependsOn: ["s1"], purpose: "q")],
+                        planner: "llm")
+        run.steps = [
+            ToolCallRecord(stepID: "s1", tool: "weather", arguments: ["place": "Paris"], status: .succeeded,
+                           output: ToolOutput(text: "12 °C", data: ["temp": 12, "list": [1, .null, true]], sources: ["https://x/y"]),
+                           attempts: 2, durationMs: 31, idempotencyKey: "task_0001:s1", cached: true),
+            ToolCallRecord(stepID: "s2", tool: "calculator", arguments: [:], status: .failed, error: "bad\nline", errorKind: "final",
+                           attempts: 1, durationMs: 0, idempotencyKey: "task_0001:s2"),
+        ]
+        run.answer = TaskAnswer(text: "12 °C", result: ["s1": ["temp": 12]], sources: ["step:s1"])
+        run.verification = Verification(verdict: .fail, method: "llm", reasons: ["no", "reasons"])
+        run.usage = RunUsage(promptTokens: 10, completionTokens: 5, costMicroUSD: 1234, llmCalls: 2, toolCalls: 2)
+        run.error = "verification failed"
+        run.errorCode = .needsAttention
+        run.replans = 1
+        run.startedAt = Date(timeIntervalSince1970: 1_763_799_821.9996)
+        run.finishedAt = finishedAt
+        return run
+    }
+
+    static let runs = [fullRun(finishedAt: Date(timeIntervalSince1970: 1_763_799_822.5)), fullRun(finishedAt: nil),
+                       TaskRun(id: "task_2", request: TaskRequest(task: "t"), createdAt: Date(timeIntervalSince1970: 0))]
+
+    @Test func storedDocumentsReadBackTheSameEitherWay() throws {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .millisecondsSince1970
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .millisecondsSince1970
+        for run in Self.runs {
+            let byCodable = try decoder.decode(TaskRun.self, from: encoder.encode(run))
+            // Written by hand, read by Codable; written by Codable, read by hand
+            #expect(try decoder.decode(TaskRun.self, from: Data(RunJSON.encode(run).jsonText.utf8)) == byCodable)
+            let text = String(decoding: try encoder.encode(run), as: UTF8.self)
+            #expect(try RunJSON.decodeRun(#require(JSONValue(jsonText: text))) == byCodable)
+            #expect(try RunCoding.decode(TaskRun.self, RunCoding.encode(run)) == byCodable)
+            for call in run.steps {
+                #expect(try RunCoding.decode(ToolCallRecord.self, RunCoding.encode(call)) == call)
+                #expect(try decoder.decode(ToolCallRecord.self, from: Data(RunCoding.encode(call).utf8)) == call)
+            }
+        }
+    }
+
+    @Test func apiFormIsWhatJSONEncoderWrites() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        for run in Self.runs {
+            #expect(RunJSON.encode(run, dates: .iso8601).jsonText == String(decoding: try encoder.encode(run), as: UTF8.self))
+        }
+        for seconds in [-86_400.5, 0, 951_782_400, 1_709_208_000.999, 4_102_444_800] {
+            let date = Date(timeIntervalSince1970: seconds)
+            #expect("\"\(ISO8601Text.string(date))\"" == String(decoding: try encoder.encode(date), as: UTF8.self))
+        }
+    }
+
+    @Test func aDocumentMissingAFieldIsAnError() throws {
+        var json = RunJSON.encode(Self.runs[0])
+        guard case .object(var object) = json else { return }
+        object["usage"] = nil
+        json = .object(object)
+        #expect(throws: RunJSON.Invalid.self) { try RunJSON.decodeRun(json) }
+        #expect(throws: (any Error).self) { try RunCoding.decode(TaskRun.self, "{not json") }
+    }
+
+    @Test func parserAcceptsJSONAndRejectsTheRest() {
+        #expect(JSONValue(jsonText: " {\"a\" : [1, -0, 1e3, 1E+2, 2.5e-1, \"\\ud83d\\ude42\\u00e9\\/\"] } ") == ["a": [1, 0, 1000, 100, 0.25, "🙂é/"]])
+        #expect(JSONValue(jsonText: "12345678901234567890") == .number(12_345_678_901_234_567_890))
+        for bad in ["", "{", "[1,]", "01", "1.", "-", "\"\\x\"", "tru", "{\"a\" 1}", "\"a\u{01}\"", "1 2", "\"\\ud83d\"", "{\"a\":1,}", "[", "nul"] {
+            #expect(JSONValue(jsonText: bad) == nil, "\(bad)")
+        }
+        #expect(JSONValue(jsonText: String(repeating: "[", count: 600) + String(repeating: "]", count: 600)) == nil)
+        #expect(JSONValue(jsonText: String(repeating: "[", count: 100) + String(repeating: "]", count: 100)) != nil)
+    }
+}
