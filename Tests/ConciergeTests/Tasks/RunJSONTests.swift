@@ -77,7 +77,7 @@ import Testing
 
     @Test func parserAcceptsJSONAndRejectsTheRest() {
         #expect(JSONValue(jsonText: " {\"a\" : [1, -0, 1e3, 1E+2, 2.5e-1, \"\\ud83d\\ude42\\u00e9\\/\"] } ") == ["a": [1, 0, 1000, 100, 0.25, "🙂é/"]])
-        #expect(JSONValue(jsonText: "12345678901234567890") == .number(12_345_678_901_234_567_890))
+        #expect(JSONValue(jsonText: "12345678901234567890") == .number(Double("12345678901234567890")!))
         for bad in ["", "{", "[1,]", "01", "1.", "-", "\"\\x\"", "tru", "{\"a\" 1}", "\"a\u{01}\"", "1 2", "\"\\ud83d\"", "{\"a\":1,}", "[", "nul"] {
             #expect(JSONValue(jsonText: bad) == nil, "\(bad)")
         }
