@@ -9,6 +9,7 @@ public final class SQLiteStore: Store {
     /// The GRDB pool; `package` so the queue and ledger in this target reach it, never other targets.
     package let pool: DatabasePool
     public let path: String
+    private let checkpointer: WALCheckpointer
 
     /// Opens (creating if needed) the database file at `path`, creating its directory too.
     public init(path: String, logger: Logger) throws {
@@ -24,13 +25,17 @@ public final class SQLiteStore: Store {
             // WAL with synchronous=NORMAL survives a process crash; see docs/operations.md for power loss.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             try db.execute(sql: "PRAGMA foreign_keys = ON")
+            // Checkpoints run beside the commits, not inside one (WALCheckpointer).
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
         }
         do {
             self.pool = try DatabasePool(path: path, configuration: configuration)
+            self.checkpointer = try WALCheckpointer(path: path, configuration: configuration, logger: logger)
         } catch {
             throw StoreError.unavailable("cannot open SQLite database at \(path): \(SQLiteStore.describe(error))")
         }
         self.path = path
+        checkpointer.start()
         logger.debug("Opened SQLite store", metadata: ["db.path": .string(path)])
     }
 
@@ -93,8 +98,12 @@ public final class SQLiteStore: Store {
     }
 
     public func close() async throws {
+        checkpointer.stop()
         try pool.close()
     }
+
+    /// Bytes in the write-ahead log now (for tests and diagnostics).
+    package var walBytes: Int64 { checkpointer.walBytes }
 
     static func describe(_ error: any Error) -> String {
         if let error = error as? DatabaseError { return error.message ?? "SQLite error \(error.resultCode)" }

@@ -1,0 +1,31 @@
+import ConciergeStoreSQLite
+import ConciergeTestSupport
+import Foundation
+import GRDB
+import Logging
+import Testing
+
+/// Commits never checkpoint the WAL (that fsyncs inside one unlucky commit); the store's checkpointer does, beside them.
+@Suite struct WALCheckpointTests {
+    @Test func commitsLeaveCheckpointsToTheCheckpointer() async throws {
+        try await TemporaryDirectory.with { directory in
+            let store = try SQLiteStore(dataDirectory: directory, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+            _ = try await store.migrate()
+            // The store's connections do not checkpoint inside a commit
+            #expect(try await store.pool.write { db in try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") } == 0)
+            // When 8 MiB are committed, they land in the WAL first
+            let blob = Data(repeating: 7, count: 64 << 10)
+            for index in 0..<128 {
+                try await store.pool.write { db in
+                    try db.execute(sql: "INSERT INTO concierge_metadata (key, value, updated_at) VALUES (?, ?, 0)", arguments: ["k\(index)", blob])
+                }
+            }
+            // Then the checkpointer copies them into the database file soon after, with no commit doing it
+            let file = "\(directory)/concierge.sqlite"
+            func bytes(_ path: String) -> Int64 { ((try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? NSNumber)?.int64Value ?? 0 }
+            let copied = await eventually(timeout: .seconds(10), every: .milliseconds(50)) { bytes(file) >= 8 << 20 }
+            #expect(copied, "database file \(bytes(file)) bytes, WAL \(store.walBytes) bytes")
+            try await store.close()
+        }
+    }
+}
