@@ -100,33 +100,53 @@ import Testing
         }
     }
 
+    /// Submit with its job and first event in one transaction, the same on both stores.
+    static func submitContract(_ store: some RunStore & RunSubmitting, jobs: some JobStore, foreignJobs: some JobStore) async throws {
+        let run = TaskRun(id: TaskID.make(), request: TaskRequest(task: "2 + 2"), createdAt: Date())
+        let job = try EnqueueRequest(queue: "tasks", payload: #"{"run_id":"\#(run.id)"}"#, idempotencyKey: run.id)
+        let queued: [RunWrite.Event] = [.init(type: "status", data: ["status": "queued"])]
+        // When a run is submitted with its job and first event
+        let submitted = try #require(try await store.submitRun(run, idempotencyKey: "k", job: job, events: queued, jobs: jobs))
+        // Then the run, the job linked to it and the event are stored
+        #expect(submitted.created && submitted.run == run)
+        let jobID = try #require(try await store.jobID(of: run.id))
+        #expect(try await jobs.job(jobID)?.payload == job.payload)
+        #expect(try await store.events(runID: run.id, after: 0) == [RunEvent(sequence: 1, type: "status", data: ["status": "queued"])])
+        // And the next event follows the submitted ones
+        try await store.appendEvent(runID: run.id, type: "status", data: ["status": "running"])
+        #expect(try await store.events(runID: run.id, after: 1).map(\.sequence) == [2])
+        // And the same idempotency key returns that run, writing nothing
+        let again = TaskRun(id: TaskID.make(), request: TaskRequest(task: "other"), createdAt: Date())
+        let repeated = try #require(try await store.submitRun(again, idempotencyKey: "k", job: job, events: queued, jobs: jobs))
+        #expect(!repeated.created && repeated.run.id == run.id)
+        #expect(try await store.run(again.id) == nil)
+        #expect(try await jobs.counts().first { $0.queue == "tasks" }?.waiting == 1)
+        // And a queue in another database is refused, so the caller writes separately
+        #expect(try await store.submitRun(again, idempotencyKey: nil, job: job, events: queued, jobs: foreignJobs) == nil)
+        #expect(try await store.run(again.id) == nil)
+    }
+
     @Test func sqliteSubmitsARunWithItsJobInOneTransaction() async throws {
         try await TemporaryDirectory.with { directory in
             let store = try SQLiteStore(path: directory + "/s.sqlite", logger: Self.logger)
             _ = try await store.migrate()
-            let jobs = SQLiteJobStore(store: store)
-            let run = TaskRun(id: TaskID.make(), request: TaskRequest(task: "2 + 2"), createdAt: Date())
-            let job = try EnqueueRequest(queue: "tasks", payload: #"{"run_id":"\#(run.id)"}"#, idempotencyKey: run.id)
-            let queued: [RunWrite.Event] = [.init(type: "status", data: ["status": "queued"])]
-            // When a run is submitted with its job and first event
-            let submitted = try #require(try await store.submitRun(run, idempotencyKey: "k", job: job, events: queued, jobs: jobs))
-            // Then the run, the job linked to it and the event are stored
-            #expect(submitted.created && submitted.run == run)
-            let jobID = try #require(try await store.jobID(of: run.id))
-            #expect(try await jobs.job(jobID)?.payload == job.payload)
-            #expect(try await store.events(runID: run.id, after: 0) == [RunEvent(sequence: 1, type: "status", data: ["status": "queued"])])
-            // And the same idempotency key returns that run, writing nothing
-            let again = TaskRun(id: TaskID.make(), request: TaskRequest(task: "other"), createdAt: Date())
-            let repeated = try #require(try await store.submitRun(again, idempotencyKey: "k", job: job, events: queued, jobs: jobs))
-            #expect(!repeated.created && repeated.run.id == run.id)
-            #expect(try await store.run(again.id) == nil)
-            // And a queue in another database is refused, so the caller writes separately
             let other = try SQLiteStore(path: directory + "/o.sqlite", logger: Self.logger)
             _ = try await other.migrate()
-            #expect(try await store.submitRun(again, idempotencyKey: nil, job: job, events: queued, jobs: SQLiteJobStore(store: other)) == nil)
-            #expect(try await store.run(again.id) == nil)
+            try await Self.submitContract(store, jobs: SQLiteJobStore(store: store), foreignJobs: SQLiteJobStore(store: other))
             try await other.close()
             try await store.close()
+        }
+    }
+
+    @Test func postgresSubmitsARunWithItsJobInOneTransaction() async throws {
+        try await TestPostgres.withStore(logger: Self.logger) { store in
+            _ = try await store.migrate()
+            try await TemporaryDirectory.with { directory in
+                let other = try SQLiteStore(path: directory + "/o.sqlite", logger: Self.logger)
+                _ = try await other.migrate()
+                try await Self.submitContract(store, jobs: PostgresJobStore(store: store), foreignJobs: SQLiteJobStore(store: other))
+                try await other.close()
+            }
         }
     }
 
