@@ -2,6 +2,12 @@
 enum JSONText {
     static func appendString(_ value: String, to line: inout String) {
         line.append("\"")
+        // Most values need no escape: one append instead of one per scalar.
+        if !value.utf8.contains(where: { $0 == 0x22 || $0 == 0x5C || $0 < 0x20 }) {
+            line.append(value)
+            line.append("\"")
+            return
+        }
         for scalar in value.unicodeScalars {
             switch scalar {
             case "\"": line.append("\\\"")

@@ -4,9 +4,7 @@
 public enum SecretScrubber {
     public static func scrub(_ text: String) -> String {
         // Fast paths: the common log value (a route, a status, a duration, a request id) can hold nothing to redact.
-        guard text.contains(where: { $0.isNumber || $0 == "@" || $0 == ":" || $0 == "_" || $0 == "-" || $0 == "=" })
-            || text.contains("earer") || text.contains("eyJ")
-        else { return text }
+        guard mayHoldSecret(text) else { return text }
         if isPlainToken(text) { return text }
         var result = text
         let p = Patterns.shared
@@ -26,6 +24,19 @@ public enum SecretScrubber {
         }
         result.replace(p.internationalPhone) { match in match.output.1 + "[PHONE]" }
         return result
+    }
+
+    /// Whether any pattern below could match: each needs a digit, `@`, `:`, `_`, `-` or `=`, or is a bearer token or
+    /// a JWT. Scans bytes, not characters (grapheme breaking was the cost); any non-ASCII byte counts as possible, since
+    /// the patterns' `\d` also matches non-ASCII digits.
+    package static func mayHoldSecret(_ text: String) -> Bool {
+        for byte in text.utf8 {
+            switch byte {
+            case 0x30...0x39, 0x40, 0x3A, 0x5F, 0x2D, 0x3D, 0x80...: return true  // digits @ : _ - = and non-ASCII
+            default: continue
+            }
+        }
+        return text.contains("earer") || text.contains("eyJ")
     }
 
     /// Only ASCII letters, digits, dots and slashes, no JWT start, and no run of 13 or more digits: no pattern below

@@ -27,6 +27,8 @@ import Testing
         ("4111111111111111", "4111111111111111"),
         ("/admin/nothing/4111111111111111", "4111111111111111"),
         ("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJl", "eyJzdWIiOiIxMjMifQ"),
+        ("Réponse pour jane@exemple.fr", "jane@exemple.fr"),
+        ("Bearer abcdefghijklmnop", "abcdefghijklmnop"),
     ])
     func scrubs(_ input: String, _ secret: String) {
         let scrubbed = SecretScrubber.scrub(input)
@@ -36,6 +38,14 @@ import Testing
     @Test(arguments: ["0f3a9c2e7b1d4e5f8a6b0c9d2e1f3a4b", "12.5", "200", "1234567890123", "/v1/chat/completions", "/v1/jobs/0f3a9c2e7b1d", "job 1234567890123 failed", "2026-11-22T04:00:00Z", "127.0.0.1:8080", "took 12.5 ms for 300 rows", "amount 1.500000 USD"])
     func leavesOrdinaryTextAlone(_ input: String) {
         #expect(SecretScrubber.scrub(input) == input)
+    }
+
+    /// The byte scan that lets most values skip the patterns: only text no pattern can match skips them.
+    @Test func fastPathSkipsOnlyTextNoPatternCanMatch() {
+        for plain in ["POST", "request", "GET /health", "Serving"] { #expect(!SecretScrubber.mayHoldSecret(plain), "\(plain)") }
+        for possible in ["a1", "x@y", "k=v", "a_b", "a-b", "a:b", "Bearer", "eyJ", "٤٤", "é"] {
+            #expect(SecretScrubber.mayHoldSecret(possible), "\(possible)")
+        }
     }
 
     @Test func aSecretPlantedInARequestIsNowhereInTheLogs() async throws {
