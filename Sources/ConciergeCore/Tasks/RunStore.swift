@@ -6,12 +6,6 @@ public protocol RunStore: Sendable {
     /// Inserts a new run. With an idempotency key already used, returns the existing run and `created == false`.
     func createRun(_ run: TaskRun, idempotencyKey: String?) async throws -> (run: TaskRun, created: Bool)
 
-    /// Replaces the run's document (not its journal). A cancelled run stays cancelled.
-    func saveRun(_ run: TaskRun) async throws
-
-    /// Links a run to the job that executes it.
-    func setJob(_ runID: String, jobID: Int64) async throws
-
     /// The job executing a run, if any.
     func jobID(of runID: String) async throws -> Int64?
 
@@ -23,11 +17,6 @@ public protocol RunStore: Sendable {
     func listRuns(status: RunStatus?, owner: String?, limit: Int, after cursor: String?) async throws -> [TaskRun]
 
     func journaledCalls(runID: String) async throws -> [String: ToolCallRecord]
-    func recordCall(runID: String, _ call: ToolCallRecord) async throws
-
-    /// Appends an event with the next sequence number and returns it.
-    @discardableResult
-    func appendEvent(runID: String, type: String, data: JSONValue) async throws -> RunEvent
 
     /// Applies each write (see ``RunWrite``) in order, all in one transaction; returns what each write did.
     func commit(_ writes: [RunWrite]) async throws -> [RunWriteResult]
@@ -37,6 +26,30 @@ public protocol RunStore: Sendable {
 
     /// Deletes finished runs (with journals and events) created before `cutoff`; returns how many.
     func deleteFinishedRuns(before cutoff: Date) async throws -> Int
+}
+
+/// Single writes, each one ``RunStore/commit(_:)`` of one ``RunWrite``.
+extension RunStore {
+    /// Replaces the run's document (not its journal). A cancelled run stays cancelled.
+    public func saveRun(_ run: TaskRun) async throws {
+        _ = try await commit([RunWrite(runID: run.id, run: run)])
+    }
+
+    /// Links a run to the job that executes it.
+    public func setJob(_ runID: String, jobID: Int64) async throws {
+        _ = try await commit([RunWrite(runID: runID, jobID: jobID)])
+    }
+
+    /// Journals a tool call (replacing the step's earlier record).
+    public func recordCall(runID: String, _ call: ToolCallRecord) async throws {
+        _ = try await commit([RunWrite(runID: runID, call: call)])
+    }
+
+    /// Appends an event with the next sequence number and returns it.
+    @discardableResult
+    public func appendEvent(runID: String, type: String, data: JSONValue) async throws -> RunEvent {
+        try await commit([RunWrite(runID: runID, events: [.init(type: type, data: data)])])[0].events[0]
+    }
 }
 
 /// Run ids sort by creation time: `task_` + 12 hex digits of milliseconds + 8 random hex digits.

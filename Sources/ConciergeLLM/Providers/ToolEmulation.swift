@@ -97,12 +97,8 @@ struct ToolEmulation: Sendable {
 
     static func newCallID() -> String { "call_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(24).lowercased() }
 
-    /// A finished response as stream events, for callers that asked to stream an emulated call.
-    static func replay(_ response: ChatResponse, onEvent: (ChatStreamEvent) async throws -> Void) async throws {
-        for event in events(replaying: response) { try await onEvent(event) }
-    }
-
-    /// A whole answer as the stream events that would have carried it.
+    /// A whole answer as the stream events that would have carried it, for callers that asked to stream an emulated
+    /// call (or a cached answer).
     static func events(replaying response: ChatResponse) -> [ChatStreamEvent] {
         var events: [ChatStreamEvent] = [.started(id: response.id, model: response.model, provider: response.provider)]
         if let content = response.content { events.append(.content(content)) }

@@ -61,17 +61,6 @@ extension PostgresStore: RunStore {
         throw TaskError(.conflict, "idempotency key is in use")
     }
 
-    public func saveRun(_ run: TaskRun) async throws {
-        try await client.query(
-            "UPDATE task_runs SET status = \(run.status.rawValue), document = \(try RunCoding.encode(run)), updated_at = \(Date()) WHERE id = \(run.id) AND status <> 'cancelled'",
-            logger: logger
-        )
-    }
-
-    public func setJob(_ runID: String, jobID: Int64) async throws {
-        try await client.query("UPDATE task_runs SET job_id = \(jobID) WHERE id = \(runID)", logger: logger)
-    }
-
     public func jobID(of runID: String) async throws -> Int64? {
         for try await id in try await client.query("SELECT job_id FROM task_runs WHERE id = \(runID)", logger: logger).decode(Int64?.self) {
             return id
@@ -111,32 +100,6 @@ extension PostgresStore: RunStore {
         let rows = try await client.query("SELECT step_id, document FROM task_steps WHERE run_id = \(runID)", logger: logger)
         for try await (step, text) in rows.decode((String, String).self) { calls[step] = try RunCoding.decode(ToolCallRecord.self, text) }
         return calls
-    }
-
-    public func recordCall(runID: String, _ call: ToolCallRecord) async throws {
-        try await client.query(
-            """
-            INSERT INTO task_steps (run_id, step_id, status, document, updated_at)
-            VALUES (\(runID), \(call.stepID), \(call.status.rawValue), \(try RunCoding.encode(call)), \(Date()))
-            ON CONFLICT (run_id, step_id) DO UPDATE SET status = excluded.status, document = excluded.document, updated_at = excluded.updated_at
-            """,
-            logger: logger
-        )
-    }
-
-    @discardableResult
-    public func appendEvent(runID: String, type: String, data: JSONValue) async throws -> RunEvent {
-        // The counter row lock orders concurrent appends of one run.
-        let rows = try await client.query(
-            """
-            WITH next AS (UPDATE task_runs SET event_seq = event_seq + 1 WHERE id = \(runID) RETURNING event_seq)
-            INSERT INTO task_events (run_id, sequence, type, data, created_at)
-            SELECT \(runID), event_seq, \(type), \(data.jsonText), \(Date()) FROM next RETURNING sequence
-            """,
-            logger: logger
-        )
-        for try await sequence in rows.decode(Int64.self) { return RunEvent(sequence: Int(sequence), type: type, data: data) }
-        throw TaskError(.notFound, "run \(runID) does not exist")
     }
 
     public func commit(_ writes: [RunWrite]) async throws -> [RunWriteResult] {

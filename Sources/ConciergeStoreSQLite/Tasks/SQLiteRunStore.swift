@@ -61,20 +61,6 @@ extension SQLiteStore: RunStore {
         return (try await self.run(found.id) ?? found, false)
     }
 
-    public func saveRun(_ run: TaskRun) async throws {
-        let document = try RunCoding.encode(run)
-        try await pool.write { db in
-            try db.execute(
-                sql: "UPDATE task_runs SET status = ?, document = ?, updated_at = ? WHERE id = ? AND status <> 'cancelled'",
-                arguments: [run.status.rawValue, document, Date().timeIntervalSince1970, run.id]
-            )
-        }
-    }
-
-    public func setJob(_ runID: String, jobID: Int64) async throws {
-        try await pool.write { db in try db.execute(sql: "UPDATE task_runs SET job_id = ? WHERE id = ?", arguments: [jobID, runID]) }
-    }
-
     public func jobID(of runID: String) async throws -> Int64? {
         try await pool.read { db in try Int64?.fetchOne(db, sql: "SELECT job_id FROM task_runs WHERE id = ?", arguments: [runID]) ?? nil }
     }
@@ -111,33 +97,6 @@ extension SQLiteStore: RunStore {
                 .map { ($0["step_id"] as String, $0["document"] as String) }
         }
         return try Dictionary(documents.map { ($0.0, try RunCoding.decode(ToolCallRecord.self, $0.1)) }, uniquingKeysWith: { _, last in last })
-    }
-
-    public func recordCall(runID: String, _ call: ToolCallRecord) async throws {
-        let document = try RunCoding.encode(call)
-        try await pool.write { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO task_steps (run_id, step_id, status, document, updated_at) VALUES (?, ?, ?, ?, ?)
-                    ON CONFLICT (run_id, step_id) DO UPDATE SET status = excluded.status, document = excluded.document, updated_at = excluded.updated_at
-                    """,
-                arguments: [runID, call.stepID, call.status.rawValue, document, Date().timeIntervalSince1970]
-            )
-        }
-    }
-
-    @discardableResult
-    public func appendEvent(runID: String, type: String, data: JSONValue) async throws -> RunEvent {
-        let text = data.jsonText
-        let sequence = try await pool.write { db in
-            let next = (try Int.fetchOne(db, sql: "SELECT MAX(sequence) FROM task_events WHERE run_id = ?", arguments: [runID]) ?? 0) + 1
-            try db.execute(
-                sql: "INSERT INTO task_events (run_id, sequence, type, data, created_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [runID, next, type, text, Date().timeIntervalSince1970]
-            )
-            return next
-        }
-        return RunEvent(sequence: sequence, type: type, data: data)
     }
 
     public func commit(_ writes: [RunWrite]) async throws -> [RunWriteResult] {
