@@ -62,30 +62,40 @@ extension JSONValue {
 
     /// A JSON string: runs of bytes that need no escape are copied whole (UTF-8 beyond ASCII passes through).
     static func writeString(_ value: String, into bytes: inout [UInt8]) {
-        bytes.append(UInt8(ascii: "\""))
+        writeString(value) { bytes.append(contentsOf: $0) }
+    }
+
+    /// `value` as a JSON string literal, quotes included, handed to `append` piece by piece: each run of bytes that
+    /// needs no escape whole, then each escape (`\"`, `\\`, `\n`, `\r`, `\t`, `\b`, `\f`, else `\u00xx`). The
+    /// one string escaper for every JSON writer (values, journals, the gateway's responses), whatever it writes into.
+    public static func writeString(_ value: String, to append: (UnsafeRawBufferPointer) -> Void) {
+        func emit(_ text: StaticString) { text.withUTF8Buffer { append(UnsafeRawBufferPointer($0)) } }
+        emit("\"")
         var value = value
         value.withUTF8 { utf8 in
+            let raw = UnsafeRawBufferPointer(utf8)
             var runStart = 0
-            for index in 0..<utf8.count {
-                let byte = utf8[index]
+            for index in 0..<raw.count {
+                let byte = raw[index]
                 guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
+                append(UnsafeRawBufferPointer(rebasing: raw[runStart..<index]))
                 runStart = index + 1
                 switch byte {
-                case UInt8(ascii: "\""): bytes.append(contentsOf: "\\\"".utf8)
-                case UInt8(ascii: "\\"): bytes.append(contentsOf: "\\\\".utf8)
-                case 0x0A: bytes.append(contentsOf: "\\n".utf8)
-                case 0x0D: bytes.append(contentsOf: "\\r".utf8)
-                case 0x09: bytes.append(contentsOf: "\\t".utf8)
-                case 0x08: bytes.append(contentsOf: "\\b".utf8)
-                case 0x0C: bytes.append(contentsOf: "\\f".utf8)
+                case UInt8(ascii: "\""): emit("\\\"")
+                case UInt8(ascii: "\\"): emit("\\\\")
+                case 0x0A: emit("\\n")
+                case 0x0D: emit("\\r")
+                case 0x09: emit("\\t")
+                case 0x08: emit("\\b")
+                case 0x0C: emit("\\f")
                 default:
-                    let hex = String(byte, radix: 16)
-                    bytes.append(contentsOf: ("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).utf8)
+                    let hex = Array("0123456789abcdef".utf8)
+                    let escape: [UInt8] = Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
+                    escape.withUnsafeBytes(append)
                 }
             }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<utf8.count]))
+            append(UnsafeRawBufferPointer(rebasing: raw[runStart..<raw.count]))
         }
-        bytes.append(UInt8(ascii: "\""))
+        emit("\"")
     }
 }

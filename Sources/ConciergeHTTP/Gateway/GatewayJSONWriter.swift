@@ -1,3 +1,4 @@
+import ConciergeCore
 import NIOCore
 
 /// Writes the gateway's hot response shapes (``GatewayChunk``, ``GatewayChatResponse``) straight into a buffer,
@@ -20,35 +21,9 @@ struct GatewayJSONWriter {
     }
 
     mutating func string(_ value: String?) {
-        guard var text = value else { return raw("null") }
-        buffer.writeInteger(UInt8(ascii: "\""))
-        text.withUTF8 { bytes in
-            var start = 0
-            for index in bytes.indices {
-                let byte = bytes[index]
-                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-                buffer.writeBytes(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[start..<index])))
-                start = index + 1
-                switch byte {
-                case UInt8(ascii: "\""): buffer.writeStaticString("\\\"")
-                case UInt8(ascii: "\\"): buffer.writeStaticString("\\\\")
-                case UInt8(ascii: "\n"): buffer.writeStaticString("\\n")
-                case UInt8(ascii: "\r"): buffer.writeStaticString("\\r")
-                case UInt8(ascii: "\t"): buffer.writeStaticString("\\t")
-                case 0x08: buffer.writeStaticString("\\b")
-                case 0x0C: buffer.writeStaticString("\\f")
-                default:
-                    buffer.writeStaticString("\\u00")
-                    buffer.writeInteger(Self.hex[Int(byte >> 4)])
-                    buffer.writeInteger(Self.hex[Int(byte & 0x0F)])
-                }
-            }
-            buffer.writeBytes(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[start...])))
-        }
-        buffer.writeInteger(UInt8(ascii: "\""))
+        guard let value else { return raw("null") }
+        JSONValue.writeString(value) { buffer.writeBytes($0) }
     }
-
-    private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 }
 
 extension GatewayUsage {
