@@ -35,7 +35,7 @@ public struct JSONLogHandler: LogHandler {
         if let provided = metadataProvider?.get() { merged.merge(provided) { _, new in new } }
         if let extra = event.metadata { merged.merge(extra) { _, new in new } }
         let requestID = merged.removeValue(forKey: "request.id")
-        let timestamp = LogTimestamp.now()
+        let timestamp = ISO8601Text.now()
         switch format {
         case .json:
             output.write(jsonLine(timestamp: timestamp, event: event, requestID: requestID, metadata: merged))

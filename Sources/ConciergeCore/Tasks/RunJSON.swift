@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Run documents and journal entries as ``JSONValue``s, by hand: the same keys as their `Codable` forms (a stored
 /// document reads back either way), at a fraction of `JSONEncoder`/`JSONDecoder`'s cost, which a run paid on every
