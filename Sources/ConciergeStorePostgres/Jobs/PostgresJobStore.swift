@@ -54,15 +54,23 @@ public final class PostgresJobStore: JobStore, Service {
     }
 
     private func enqueueIdempotent(_ request: EnqueueRequest, key: String, now: Date) async throws -> EnqueueResult {
-        let inserted = try await rows("""
+        try await client.withConnection { connection in try await Self.enqueue(connection, request, key: key, now: now, logger: logger) }
+    }
+
+    /// One enqueue on `connection` (also inside the run store's one-transaction submit). With a key already used
+    /// in the queue, the existing job; without a key, always a new one.
+    static func enqueue(_ connection: PostgresConnection, _ request: EnqueueRequest, key: String?, now: Date, logger: Logger) async throws -> EnqueueResult {
+        let inserted = try await PostgresJobRows.collect(try await connection.query("""
             INSERT INTO jobs (queue, state, priority, payload, max_attempts, idempotency_key, run_at, created_at, updated_at)
             VALUES (\(request.queue), 'queued', \(request.priority), \(request.payload), \(request.maxAttempts), \(key),
                 \(request.runAt ?? now), \(now), \(now))
             ON CONFLICT (queue, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
             RETURNING id
-            """)
+            """, logger: logger))
         if let row = inserted.first { return EnqueueResult(id: try row["id"].decode(Int64.self), created: true) }
-        let existing = try await rows("SELECT id FROM jobs WHERE queue = \(request.queue) AND idempotency_key = \(key)")
+        let existing = try await PostgresJobRows.collect(
+            try await connection.query("SELECT id FROM jobs WHERE queue = \(request.queue) AND idempotency_key = \(key)", logger: logger)
+        )
         guard let row = existing.first else { throw JobsError.conflict("idempotency key race; enqueue again") }
         return EnqueueResult(id: try row["id"].decode(Int64.self), created: false)
     }

@@ -26,19 +26,9 @@ extension PostgresStore: RunSubmitting {
             var isNew = false
             for try await _ in inserted { isNew = true }
             guard isNew else { return false }
-            // The job (its insert trigger notifies the workers at commit) and the run's link to it, in one statement.
-            try await connection.query(
-                """
-                WITH job AS (
-                    INSERT INTO jobs (queue, state, priority, payload, max_attempts, idempotency_key, run_at, created_at, updated_at)
-                    VALUES (\(job.queue), 'queued', \(job.priority), \(job.payload), \(job.maxAttempts), \(job.idempotencyKey),
-                        \(job.runAt ?? jobNow), \(jobNow), \(jobNow))
-                    RETURNING id
-                )
-                UPDATE task_runs SET job_id = job.id FROM job WHERE task_runs.id = \(run.id)
-                """,
-                logger: logger
-            )
+            // The job's insert trigger notifies the workers at commit.
+            let enqueued = try await PostgresJobStore.enqueue(connection, job, key: job.idempotencyKey, now: jobNow, logger: logger)
+            try await connection.query("UPDATE task_runs SET job_id = \(enqueued.id) WHERE id = \(run.id)", logger: logger)
             if !events.isEmpty {
                 try await connection.query(
                     """
