@@ -23,7 +23,7 @@ public struct EnqueueRequest: Sendable, Equatable {
         try Self.validate(queue: queue)
         guard (1...1000).contains(maxAttempts) else { throw JobsError.invalidRequest("max_attempts must be from 1 to 1000") }
         guard (-1_000_000...1_000_000).contains(priority) else { throw JobsError.invalidRequest("priority must be from -1000000 to 1000000") }
-        guard (try? JSONSerialization.jsonObject(with: Data(payload.utf8), options: [.fragmentsAllowed])) != nil else {
+        guard JSONValue(jsonText: payload) != nil else {
             throw JobsError.invalidRequest("payload is not valid JSON")
         }
         if let key = idempotencyKey, key.isEmpty || key.utf8.count > 200 {

@@ -6,6 +6,10 @@ public protocol TaskService: Sendable {
     func list(status: RunStatus?, owner: String?, limit: Int, after cursor: String?) async throws -> [TaskRun]
     /// Cancels a run that has not finished. Throws `TaskError` `.conflict` for a finished run, `.notFound` for none.
     func cancel(_ id: String) async throws -> TaskRun
+    /// Settles the pending call `step` of a run stopped for a person (`needs_attention`) and queues the run again, in
+    /// one transaction. Throws `TaskError` `.notFound` for no run, `.conflict` when the run is not waiting for a person
+    /// or `step` is not its pending call (including when another caller resolved it first).
+    func resolve(_ id: String, step: String, as resolution: StepResolution) async throws -> TaskRun
     /// The run once finished, or as it is when `timeout` passes.
     func wait(for id: String, timeout: Duration) async throws -> TaskRun?
     func events(_ id: String, after: Int) async throws -> [RunEvent]

@@ -24,6 +24,7 @@ import Testing
         "GET /v1/tasks": .user,
         "GET /v1/tasks/{id}": .user,
         "POST /v1/tasks/{id}/cancel": .user,
+        "POST /v1/tasks/{id}/resolve": .user,
         "GET /v1/tasks/{id}/events": .user,
         "GET /admin/queues": .analyst,
         "GET /admin/jobs": .analyst,

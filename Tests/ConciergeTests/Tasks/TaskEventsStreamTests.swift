@@ -18,6 +18,7 @@ import Testing
         func run(_ id: String) async throws -> TaskRun? { id == run.id ? run : nil }
         func list(status: RunStatus?, owner: String?, limit: Int, after cursor: String?) async throws -> [TaskRun] { [] }
         func cancel(_ id: String) async throws -> TaskRun { run }
+        func resolve(_ id: String, step: String, as resolution: StepResolution) async throws -> TaskRun { run }
         func wait(for id: String, timeout: Duration) async throws -> TaskRun? { run }
         func events(_ id: String, after: Int) async throws -> [RunEvent] {
             let call = calls.withLock { $0 += 1; return $0 }

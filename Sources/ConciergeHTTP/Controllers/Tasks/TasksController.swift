@@ -3,7 +3,8 @@ import Foundation
 import HTTPTypes
 public import Hummingbird
 
-/// `/v1/tasks`: submit a task (optionally waiting for it), read, list, cancel, and follow its events (SSE).
+/// `/v1/tasks`: submit a task (optionally waiting for it), read, list, cancel, resolve a step left for a person, and
+/// follow its events (SSE).
 public struct TasksController: Sendable {
     let tasks: any TaskService
     let heartbeat: Duration
@@ -21,6 +22,7 @@ public struct TasksController: Sendable {
         group.get { request, context in try await self.list(request, context: context) }
         group.get("/{id}") { _, context in try await self.show(context) }
         group.post("/{id}/cancel") { _, context in try await self.cancel(context) }
+        group.post("/{id}/resolve") { request, context in try await self.resolve(request, context: context) }
         group.get("/{id}/events") { request, context in try await self.events(request, context: context) }
     }
 
