@@ -24,8 +24,35 @@ public struct DurableTaskService: TaskService {
     }
 
     public func submit(_ request: TaskRequest, idempotencyKey: String?) async throws -> TaskRun {
+        try await submit(request, id: TaskID.make(), idempotencyKey: idempotencyKey)
+    }
+
+    /// Submits and waits up to `timeout` for the run to finish. The wait is registered before the run exists, so the
+    /// run this process executes comes back with its end signal, with no read of the store.
+    public func submit(_ request: TaskRequest, idempotencyKey: String?, waitingUpTo timeout: Duration) async throws -> TaskRun {
+        let started = ContinuousClock.now
+        let id = TaskID.make()
+        let ticket = writer.signals.register(id, finishedOnly: true)
+        let run: TaskRun
+        do {
+            run = try await submit(request, id: id, idempotencyKey: idempotencyKey)
+        } catch {
+            writer.signals.remove(ticket)
+            throw error
+        }
+        guard run.id == id else {  // an earlier run with this idempotency key
+            writer.signals.remove(ticket)
+            return run.status.isFinished ? run : try await wait(for: run.id, timeout: timeout) ?? run
+        }
+        let (_, finished) = await writer.signals.waitForRun(ticket, timeout: min(Self.crossProcessPoll, timeout))
+        if let finished { return finished }
+        let left = timeout - (ContinuousClock.now - started)
+        return try await wait(for: id, timeout: max(left, .zero)) ?? run
+    }
+
+    private func submit(_ request: TaskRequest, id: String, idempotencyKey: String?) async throws -> TaskRun {
         try Self.validate(request, maxCharacters: maxTaskCharacters)
-        let new = TaskRun(id: TaskID.make(), request: request, createdAt: Date())
+        let new = TaskRun(id: id, request: request, createdAt: Date())
         let job = try EnqueueRequest(queue: Self.queue, payload: #"{"run_id":"\#(new.id)"}"#, idempotencyKey: new.id)
         let queued: [RunWrite.Event] = [.init(type: "status", data: ["status": "queued"])]
         // One transaction where the queue shares the store's database; else the run, its job, and the link + event.
@@ -122,11 +149,14 @@ public struct DurableTaskService: TaskService {
         return #"{"status":"\#(finished.status.rawValue)"}"#
     }
 
-    /// Runs a stored run here and now (the CLI's in-process `ask`, and the job handler).
+    /// Runs a stored run here and now (the CLI's in-process `ask`, and the job handler). `stored` is the run as read
+    /// from the store, with its steps: its journal is taken from them rather than read again.
     public func execute(_ stored: TaskRun, observer: (@Sendable (RunEvent) async -> Void)?) async throws -> TaskRun {
         var run = stored
         if run.startedAt == nil { run.startedAt = Date() }
-        let journal = StoredRunJournal(writer: writer, runID: run.id, observer: observer)
+        // Loaded with its steps: before any re-plan, those are the whole journal (re-plans journal as `r1/…`).
+        let known = run.replans == 0 ? Dictionary(run.steps.map { ($0.stepID, $0) }, uniquingKeysWith: { first, _ in first }) : nil
+        let journal = StoredRunJournal(writer: writer, runID: run.id, journal: known, observer: observer)
         var finished = try await runner.run(run, journal: journal, events: journal) { current in
             var copy = current
             if copy.status.isFinished, copy.finishedAt == nil { copy.finishedAt = Date() }

@@ -12,16 +12,29 @@ public final class StoredRunJournal: RunJournal, RunEventSink {
     /// Also told about every event once written (the CLI's `--verbose`).
     public let observer: (@Sendable (RunEvent) async -> Void)?
     private let buffered = Mutex<[RunWrite.Event]>([])
+    /// The journal as the caller just read it, answered once instead of reading it again; dropped at the first record.
+    private let preloaded: Mutex<[String: ToolCallRecord]?>
 
-    public init(writer: RunWriter, runID: String, observer: (@Sendable (RunEvent) async -> Void)? = nil) {
+    /// - Parameter journal: the run's whole journal when the caller has just read it (a run loaded with its steps and
+    ///   never re-planned), so the first ``journaledCalls()`` needs no read of its own.
+    public init(
+        writer: RunWriter, runID: String, journal: [String: ToolCallRecord]? = nil, observer: (@Sendable (RunEvent) async -> Void)? = nil
+    ) {
         self.writer = writer
         self.runID = runID
+        self.preloaded = Mutex(journal)
         self.observer = observer
     }
 
-    public func journaledCalls() async throws -> [String: ToolCallRecord] { try await writer.store.journaledCalls(runID: runID) }
+    public func journaledCalls() async throws -> [String: ToolCallRecord] {
+        if let known = preloaded.withLock({ known in defer { known = nil }; return known }) { return known }
+        return try await writer.store.journaledCalls(runID: runID)
+    }
 
-    public func record(_ call: ToolCallRecord) async throws { try await commit(RunWrite(runID: runID, call: call)) }
+    public func record(_ call: ToolCallRecord) async throws {
+        preloaded.withLock { $0 = nil }
+        try await commit(RunWrite(runID: runID, call: call))
+    }
 
     /// Replaces the run's document (a cancelled run stays cancelled), with the events emitted since the last write.
     public func save(_ run: TaskRun) async throws { try await commit(RunWrite(runID: runID, run: run)) }

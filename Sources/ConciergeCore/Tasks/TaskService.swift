@@ -2,6 +2,8 @@
 public protocol TaskService: Sendable {
     /// Validates and stores the run and queues it. An idempotency key already used returns that run.
     func submit(_ request: TaskRequest, idempotencyKey: String?) async throws -> TaskRun
+    /// Submits and waits up to `timeout` for the run to finish: the finished run, or the run as it is then.
+    func submit(_ request: TaskRequest, idempotencyKey: String?, waitingUpTo timeout: Duration) async throws -> TaskRun
     func run(_ id: String) async throws -> TaskRun?
     func list(status: RunStatus?, owner: String?, limit: Int, after cursor: String?) async throws -> [TaskRun]
     /// Cancels a run that has not finished. Throws `TaskError` `.conflict` for a finished run, `.notFound` for none.
@@ -18,6 +20,13 @@ public protocol TaskService: Sendable {
 }
 
 extension TaskService {
+    /// Submits, then waits.
+    public func submit(_ request: TaskRequest, idempotencyKey: String?, waitingUpTo timeout: Duration) async throws -> TaskRun {
+        let run = try await submit(request, idempotencyKey: idempotencyKey)
+        guard !run.status.isFinished else { return run }
+        return try await wait(for: run.id, timeout: timeout) ?? run
+    }
+
     /// Polls: one look, and if nothing is there, another after `timeout`.
     public func nextEvents(_ id: String, after: Int, timeout: Duration) async throws -> [RunEvent] {
         let events = try await events(id, after: after)

@@ -57,9 +57,9 @@ public struct TasksController: Sendable {
         let taskRequest = TaskRequest(task: task, outputSchema: body.outputSchema, planner: planner, metadata: body.metadata, owner: owner)
         // Idempotency keys are scoped to their caller: another caller's key never returns their run.
         let scopedKey = key.map { "\(owner ?? "-"):\($0)" }
-        var run = try await Self.mapErrors { try await tasks.submit(taskRequest, idempotencyKey: scopedKey) }
-        if wait > 0, !run.status.isFinished {
-            run = try await tasks.wait(for: run.id, timeout: .milliseconds(Int64(wait * 1000))) ?? run
+        let run = try await Self.mapErrors {
+            guard wait > 0 else { return try await tasks.submit(taskRequest, idempotencyKey: scopedKey) }
+            return try await tasks.submit(taskRequest, idempotencyKey: scopedKey, waitingUpTo: .milliseconds(Int64(wait * 1000)))
         }
         return Self.json(run, status: run.status.isFinished ? .ok : .accepted)
     }
