@@ -5,7 +5,7 @@ import GRDB
 /// The response cache in the SQLite file (migration 3, `llm_response_cache`).
 extension SQLiteStore: ResponseCache {
     public func cachedResponse(key: String, request: String, now: Date) async throws -> ChatResponse? {
-        let text = try await pool.read { db in
+        let text = try readHere { db in
             try String.fetchOne(
                 db, sql: "SELECT response FROM llm_response_cache WHERE key = ? AND request = ? AND expires_at > ?",
                 arguments: [key, request, now.timeIntervalSince1970]

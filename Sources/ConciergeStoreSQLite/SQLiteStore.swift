@@ -62,7 +62,7 @@ public final class SQLiteStore: Store {
     }
 
     public func appliedMigrations() async throws -> [AppliedMigration] {
-        try await pool.read { db in
+        try await readAside { db in
             guard try db.tableExists("schema_migrations") else { return [] }
             return try Row.fetchAll(db, sql: "SELECT version, name FROM schema_migrations ORDER BY version").map {
                 AppliedMigration(version: $0["version"], name: $0["name"])
@@ -71,11 +71,11 @@ public final class SQLiteStore: Store {
     }
 
     public func ping() async throws {
-        _ = try await pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+        _ = try readHere { db in try Int.fetchOne(db, sql: "SELECT 1") }
     }
 
     public func metadata(_ key: String) async throws -> String? {
-        try await pool.read { db in
+        try readHere { db in
             try String.fetchOne(db, sql: "SELECT value FROM concierge_metadata WHERE key = ?", arguments: [key])
         }
     }
@@ -94,7 +94,7 @@ public final class SQLiteStore: Store {
 
     /// The journal mode in force (`wal` for a store opened by this type).
     public func journalMode() async throws -> String {
-        try await pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
+        try readHere { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
     }
 
     public func close() async throws {

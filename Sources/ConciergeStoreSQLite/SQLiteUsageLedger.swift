@@ -38,7 +38,7 @@ extension SQLiteStore: UsageLedger {
     }
 
     public func records(_ query: UsageQuery) async throws -> [UsageRecord] {
-        try await pool.read { db in
+        try await readAside { db in
             var conditions: [String] = []
             var arguments: StatementArguments = []
             if let requestID = query.requestID {
@@ -57,7 +57,7 @@ extension SQLiteStore: UsageLedger {
     }
 
     public func totals(since: Date?) async throws -> UsageTotals {
-        try await pool.read { db in
+        try await readAside { db in
             let row = try Row.fetchOne(
                 db,
                 sql: """

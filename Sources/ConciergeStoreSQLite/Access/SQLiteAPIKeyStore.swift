@@ -26,13 +26,13 @@ extension SQLiteStore: APIKeyStore {
     }
 
     public func key(id: String) async throws -> APIKeyRecord? {
-        try await pool.read { db in
+        try readHere { db in
             try Row.fetchOne(db, sql: "SELECT * FROM api_keys WHERE id = ?", arguments: [id]).map(Self.keyRecord)
         }
     }
 
     public func listKeys() async throws -> [APIKeyRecord] {
-        try await pool.read { db in
+        try await readAside { db in
             try Row.fetchAll(db, sql: "SELECT * FROM api_keys ORDER BY created_at, id").map(Self.keyRecord)
         }
     }

@@ -14,7 +14,7 @@ extension SQLiteStore: AuditLog {
     }
 
     public func events(_ query: AuditQuery) async throws -> [AuditEvent] {
-        try await pool.read { db in
+        try await readAside { db in
             var conditions: [String] = []
             var arguments: [(any DatabaseValueConvertible)?] = []
             if let actor = query.actor { conditions.append("actor = ?"); arguments.append(actor) }

@@ -43,7 +43,7 @@ extension SQLiteStore: BudgetStore {
     }
 
     public func spent(callerID: String, since: Date) async throws -> MicroUSD {
-        try await pool.read { db in MicroUSD(try Self.spent(db, callerID: callerID, since: since)) }
+        try await readAside { db in MicroUSD(try Self.spent(db, callerID: callerID, since: since)) }
     }
 
     /// From the per-day sums when `since` is a UTC midnight (every budget window starts at one), else from the ledger.

@@ -26,7 +26,7 @@ extension SQLiteJobStore {
 
     public func job(_ id: JobID) async throws -> JobRecord? {
         let now = clock.now()
-        return try await store.pool.read { db in
+        return try await store.readAside { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT \(SQLiteJobRows.columns) FROM jobs WHERE id = ?", arguments: [id]) else {
                 return nil
             }
@@ -64,7 +64,7 @@ extension SQLiteJobStore {
         let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         let sql = "SELECT \(SQLiteJobRows.columns) FROM jobs \(filter) ORDER BY id DESC LIMIT \(query.limit + 1)"
         let finalArguments = StatementArguments(arguments)
-        let records = try await store.pool.read { db in
+        let records = try await store.readAside { db in
             try Row.fetchAll(db, sql: sql, arguments: finalArguments).map { SQLiteJobRows.record($0, now: now) }
         }
         let page = Array(records.prefix(query.limit))
@@ -73,7 +73,7 @@ extension SQLiteJobStore {
 
     public func counts() async throws -> [QueueCounts] {
         let now = nowMicros
-        return try await store.pool.read { db in
+        return try await store.readAside { db in
             try Row.fetchAll(
                 db,
                 sql: """
@@ -99,7 +99,7 @@ extension SQLiteJobStore {
 
     public func oldestWaitingAge() async throws -> Double? {
         let now = nowMicros
-        let oldest = try await store.pool.read { db in
+        let oldest = try store.readHere { db in
             try Int64.fetchOne(db, sql: "SELECT MIN(run_at) FROM jobs WHERE state = 'queued' AND run_at <= ?", arguments: [now])
         }
         return oldest.map { Double(now - $0) / 1_000_000 }

@@ -62,11 +62,11 @@ extension SQLiteStore: RunStore {
     }
 
     public func jobID(of runID: String) async throws -> Int64? {
-        try await pool.read { db in try Int64?.fetchOne(db, sql: "SELECT job_id FROM task_runs WHERE id = ?", arguments: [runID]) ?? nil }
+        try readHere { db in try Int64?.fetchOne(db, sql: "SELECT job_id FROM task_runs WHERE id = ?", arguments: [runID]) ?? nil }
     }
 
     public func run(_ id: String) async throws -> TaskRun? {
-        let rows: (String, [String])? = try await pool.read { db in
+        let rows: (String, [String])? = try readHere { db in
             guard let document = try String.fetchOne(db.cachedStatement(sql: "SELECT document FROM task_runs WHERE id = ?"), arguments: [id]) else {
                 return nil
             }
@@ -78,7 +78,7 @@ extension SQLiteStore: RunStore {
     }
 
     public func listRuns(status: RunStatus?, owner: String?, limit: Int, after cursor: String?) async throws -> [TaskRun] {
-        let documents = try await pool.read { db in
+        let documents = try await readAside { db in
             try String.fetchAll(
                 db,
                 sql: """
@@ -92,7 +92,7 @@ extension SQLiteStore: RunStore {
     }
 
     public func journaledCalls(runID: String) async throws -> [String: ToolCallRecord] {
-        let documents = try await pool.read { db in
+        let documents = try readHere { db in
             try Row.fetchAll(db.cachedStatement(sql: "SELECT step_id, document FROM task_steps WHERE run_id = ?"), arguments: [runID])
                 .map { ($0["step_id"] as String, $0["document"] as String) }
         }
@@ -149,7 +149,7 @@ extension SQLiteStore: RunStore {
     }
 
     public func events(runID: String, after: Int) async throws -> [RunEvent] {
-        try await pool.read { db in
+        try readHere { db in
             try Row.fetchAll(
                 db.cachedStatement(sql: "SELECT sequence, type, data FROM task_events WHERE run_id = ? AND sequence > ? ORDER BY sequence"), arguments: [runID, after]
             )
