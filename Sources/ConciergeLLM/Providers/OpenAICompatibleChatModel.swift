@@ -32,7 +32,7 @@ public struct OpenAICompatibleChatModel: ChatModel {
             response = try await withDeadline(deployment.timeout) { [transport, url, headers] in
                 let head = try await transport.post(url: url, headers: headers, body: body, deadline: .now() + deployment.timeout.timeAmount)
                 let buffer = try await ProviderTransport.collect(head)
-                let decoded = try ProviderTransport.decode(OpenAIResponseBody.self, from: buffer, what: "completion")
+                let decoded = try OpenAIResponseBody.decode(buffer)
                 return Self.response(decoded, headers: head.headers, fallbackModel: deployment.model)
             }
         } catch {
