@@ -26,7 +26,7 @@ public struct OpenAICompatibleChatModel: ChatModel {
     public func complete(_ request: ChatRequest) async throws -> ChatResponse {
         let emulation = ToolEmulation(request: request, deployment: deployment)
         let wireRequest = emulation?.rewrittenRequest ?? request
-        let body = try ProviderTransport.encode(OpenAIRequestBody(wireRequest, model: deployment.model, stream: false, includeUsage: false))
+        let body = ByteBuffer(bytes: OpenAIRequestBody(wireRequest, model: deployment.model, stream: false, includeUsage: false).jsonBytes)
         let response: ChatResponse
         do {
             response = try await withDeadline(deployment.timeout) { [transport, url, headers] in
@@ -54,9 +54,7 @@ public struct OpenAICompatibleChatModel: ChatModel {
             try await onEvents(ToolEmulation.events(replaying: try await complete(request)))
             return
         }
-        let body = try ProviderTransport.encode(
-            OpenAIRequestBody(request, model: deployment.model, stream: true, includeUsage: deployment.streamUsage)
-        )
+        let body = ByteBuffer(bytes: OpenAIRequestBody(request, model: deployment.model, stream: true, includeUsage: deployment.streamUsage).jsonBytes)
         var headers = self.headers
         headers.add(name: "Accept", value: "text/event-stream")
         let start = ContinuousClock.now
