@@ -48,6 +48,18 @@ import Testing
         }
     }
 
+    /// The fast path's byte search finds what `String.contains` finds, and also a needle before a combining mark.
+    @Test func byteSearchIsNeverNarrowerThanContains() {
+        let texts = ["", "e", "ea", "earer", "Bearer x", "xx bearer", "earl", "eare", "eyJ", "xeyJhb", "eyj", "é eyJ ü", "ééearer", "🙂eyJ🙂", "earear"]
+        for text in texts {
+            #expect(SecretScrubber.containsASCII(text, "earer") == text.contains("earer"), "\(text)")
+            #expect(SecretScrubber.containsASCII(text, "eyJ") == text.contains("eyJ"), "\(text)")
+        }
+        let combined = "eyJ\u{301}abc"
+        #expect(!combined.contains("eyJ") && SecretScrubber.containsASCII(combined, "eyJ"))
+        #expect(SecretScrubber.mayHoldSecret("Bearer") && SecretScrubber.mayHoldSecret("xeyJ") && !SecretScrubber.mayHoldSecret("eyj"))
+    }
+
     @Test func aSecretPlantedInARequestIsNowhereInTheLogs() async throws {
         try await TemporaryDirectory.with { directory in
             let output = LogOutput.capture()
