@@ -78,7 +78,7 @@ public enum JSONBodyDecoder {
     }
 
     static func isJSON(_ contentType: String) -> Bool {
-        let mediaType = contentType.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        let mediaType = contentType.split(separator: ";", maxSplits: 1).first.map { HeaderText.trimmingSpaces($0).lowercased() }
         return mediaType == "application/json" || (mediaType?.hasSuffix("+json") ?? false)
     }
 
