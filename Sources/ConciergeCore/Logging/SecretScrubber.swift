@@ -6,6 +6,11 @@ public enum SecretScrubber {
         // Fast paths: the common log value (a route, a status, a duration, a request id) can hold nothing to redact.
         guard mayHoldSecret(text) else { return text }
         if isPlainToken(text) { return text }
+        return applyingPatterns(text)
+    }
+
+    /// Every pattern, without the fast paths (tests check the fast paths against it).
+    package static func applyingPatterns(_ text: String) -> String {
         var result = text
         let p = Patterns.shared
         result.replace(p.keyValue) { "\($0.output.1)[REDACTED]" }
@@ -60,20 +65,28 @@ public enum SecretScrubber {
         return false
     }
 
-    /// Only ASCII letters, digits, dots and slashes, no JWT start, and no run of 13 or more digits: no pattern below
-    /// can match (each needs `:`, `=`, `@`, `+`, `-`, `_` or whitespace, or a 13–19 digit card number). Request ids,
+    /// Only ASCII letters, digits, dots and slashes, no JWT start, and no run of 13 or more digits standing alone
+    /// (between the text's ends or slashes): no pattern below can match. Each needs `:`, `=`, `@`, `+`, `-`, `_` or
+    /// whitespace, except the card number: 13–19 digits with neither a letter, digit, `_` nor `.` on either side, so
+    /// a long digit run inside a hex id (a generated request id has one now and then) cannot be one. Request ids,
     /// routes, durations and statuses take this path.
-    static func isPlainToken(_ text: String) -> Bool {
+    package static func isPlainToken(_ text: String) -> Bool {
         var run = 0
+        var runStandsAlone = false
+        var previous = UInt8(ascii: "/")  // the start of the text bounds a run as a slash does
         for byte in text.utf8 {
             switch byte {
             case 0x30...0x39:
+                if run == 0 { runStandsAlone = previous == UInt8(ascii: "/") }
                 run += 1
-                if run >= 13 { return false }
-            case 0x41...0x5A, 0x61...0x7A, 0x2E, 0x2F: run = 0
+            case 0x41...0x5A, 0x61...0x7A, 0x2E, 0x2F:
+                if run >= 13, runStandsAlone, byte == UInt8(ascii: "/") { return false }
+                run = 0
             default: return false
             }
+            previous = byte
         }
+        if run >= 13, runStandsAlone { return false }
         return !containsASCII(text, "eyJ")
     }
 
