@@ -28,6 +28,16 @@ enum JSONText {
         switch value {
         case .string(let string): appendString(SecretScrubber.scrub(string), to: &line)
         case .stringConvertible(let convertible):
+            // The access log's status, byte count and duration: a cast to the concrete type is cheap, the
+            // `any Numeric` conformance lookup below is not. Same text as the general path.
+            if let int = convertible as? Int {
+                line.append(String(int))
+                return
+            }
+            if let double = convertible as? Double {
+                if double.isFinite { line.append(double.description) } else { appendString(SecretScrubber.scrub(double.description), to: &line) }
+                return
+            }
             let text = convertible.description
             if convertible is any Numeric, Double(text)?.isFinite == true { line.append(text) } else { appendString(SecretScrubber.scrub(text), to: &line) }
         case .array(let values):

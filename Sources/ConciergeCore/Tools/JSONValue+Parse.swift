@@ -11,6 +11,22 @@ extension JSONValue {
         guard let parsed else { return nil }
         self = parsed
     }
+
+    /// Parses a JSON document from UTF-8 bytes (a request or response body), or says where it stops being JSON.
+    /// Strings must be valid UTF-8, as `JSONDecoder` requires.
+    public static func parse(utf8 bytes: UnsafeRawBufferPointer) throws(JSONSyntaxError) -> JSONValue {
+        var parser = JSONTextParser(bytes: bytes.assumingMemoryBound(to: UInt8.self))
+        guard let value = parser.document() else { throw JSONSyntaxError(offset: parser.index) }
+        return value
+    }
+}
+
+/// Where a document stops being JSON.
+public struct JSONSyntaxError: Error, Sendable, CustomStringConvertible {
+    /// The byte offset at which the parser gave up.
+    public let offset: Int
+
+    public var description: String { "Malformed JSON: unexpected input at byte \(offset)." }
 }
 
 /// A strict JSON parser (RFC 8259) into ``JSONValue``: numbers become `Double`, nesting is bounded like `JSONDecoder`'s.
@@ -121,8 +137,9 @@ struct JSONTextParser {
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                defer { index += 1 }
-                return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+                guard let text = String(validating: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self) else { throw Invalid() }
+                index += 1
+                return text
             }
             if byte == UInt8(ascii: "\\") { break }
             guard byte >= 0x20 else { throw Invalid() }
@@ -133,7 +150,9 @@ struct JSONTextParser {
             let byte = bytes[index]
             index += 1
             switch byte {
-            case UInt8(ascii: "\""): return String(decoding: scratch, as: UTF8.self)
+            case UInt8(ascii: "\""):
+                guard let text = String(validating: scratch, as: UTF8.self) else { throw Invalid() }
+                return text
             case UInt8(ascii: "\\"): try escape(into: &scratch)
             case ..<0x20: throw Invalid()
             default: scratch.append(byte)

@@ -119,12 +119,12 @@ public struct AccessMiddleware: RouterMiddleware {
         guard authorization.count + apiKey.count <= 1 else { throw APIError.ambiguousCredentials }
         if let value = apiKey.first {
             guard value.utf8.count <= maxCredentialLength else { throw APIError.unauthenticated }
-            return value.trimmingCharacters(in: .whitespaces)
+            return HeaderText.trimmingSpaces(value[...])
         }
         guard let value = authorization.first, value.utf8.count <= maxCredentialLength else { throw APIError.unauthenticated }
         let parts = value.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { throw APIError.unauthenticated }
-        return parts[1].trimmingCharacters(in: .whitespaces)
+        return HeaderText.trimmingSpaces(parts[1])
     }
 
     /// Spends one request of `bucket`; throws 429 when it is empty. nil when no limiter is configured.

@@ -2,8 +2,8 @@ import ConciergeCore
 import Foundation
 
 /// The OpenAI Chat Completions request body as clients send it.
-struct GatewayChatRequest: Decodable {
-    struct Message: Decodable {
+struct GatewayChatRequest: Decodable, Equatable {
+    struct Message: Decodable, Equatable {
         let role: String
         let content: JSONValue?
         let toolCalls: [GatewayToolCall]?
@@ -17,8 +17,8 @@ struct GatewayChatRequest: Decodable {
         }
     }
 
-    struct Tool: Decodable {
-        struct Function: Decodable {
+    struct Tool: Decodable, Equatable {
+        struct Function: Decodable, Equatable {
             let name: String
             let description: String?
             let parameters: JSONValue?
@@ -29,7 +29,7 @@ struct GatewayChatRequest: Decodable {
         let function: Function
     }
 
-    struct StreamOptions: Decodable {
+    struct StreamOptions: Decodable, Equatable {
         let includeUsage: Bool?
         enum CodingKeys: String, CodingKey { case includeUsage = "include_usage" }
     }
@@ -146,8 +146,8 @@ struct GatewayChatRequest: Decodable {
 }
 
 /// A tool call as OpenAI writes it.
-struct GatewayToolCall: Codable {
-    struct Function: Codable {
+struct GatewayToolCall: Codable, Equatable {
+    struct Function: Codable, Equatable {
         let name: String
         let arguments: String
     }

@@ -63,7 +63,7 @@ public struct ModelsGatewayController: Sendable {
         let body: GatewayChatRequest
         var chatRequest: ChatRequest
         do {
-            body = try await JSONBodyDecoder.decode(GatewayChatRequest.self, from: request, context: context)
+            body = try GatewayChatRequest.decode(try await JSONBodyDecoder.json(from: request, context: context))
             chatRequest = try body.chatRequest()
             guard catalog.modelListings.contains(where: { $0.id == chatRequest.model }) else {
                 throw LLMError(.unknownModel, "The model '\(chatRequest.model)' does not exist.")

@@ -1,3 +1,4 @@
+public import ConciergeCore
 import Foundation
 public import Hummingbird
 import NIOCore
@@ -6,6 +7,27 @@ import NIOCore
 /// the body limit (413) and a 400 that says what is wrong with the JSON.
 public enum JSONBodyDecoder {
     public static func decode<T: Decodable>(_ type: T.Type, from request: Request, context: AppRequestContext) async throws -> T {
+        let buffer = try await body(of: request, context: context)
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
+        } catch let error as DecodingError {
+            throw APIError.badRequest(describe(error), code: "invalid_json")
+        }
+    }
+
+    /// The body parsed by ``JSONValue``'s parser (for shapes that read themselves from it), after the same checks;
+    /// a 400 says at which byte it stops being JSON.
+    public static func json(from request: Request, context: AppRequestContext) async throws -> JSONValue {
+        let buffer = try await body(of: request, context: context)
+        do {
+            return try buffer.readableBytesView.withUnsafeBytes { bytes throws(JSONSyntaxError) in try JSONValue.parse(utf8: bytes) }
+        } catch {
+            throw APIError.badRequest(error.description, code: "invalid_json")
+        }
+    }
+
+    /// The whole body once `Content-Type` (415), size (413), emptiness and nesting depth (400) are checked.
+    static func body(of request: Request, context: AppRequestContext) async throws -> ByteBuffer {
         let contentType = request.headers[.contentType]
         guard let contentType, Self.isJSON(contentType) else {
             throw APIError.unsupportedMediaType(contentType)
@@ -24,11 +46,7 @@ public enum JSONBodyDecoder {
         guard Self.nestingDepth(buffer.readableBytesView) <= maxDepth else {
             throw APIError.badRequest("JSON is nested deeper than \(maxDepth) levels.", code: "json_too_deep")
         }
-        do {
-            return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
-        } catch let error as DecodingError {
-            throw APIError.badRequest(describe(error), code: "invalid_json")
-        }
+        return buffer
     }
 
     /// Deeper bodies are refused before parsing, so a hostile body cannot exhaust the parser's stack or memory.
@@ -60,7 +78,7 @@ public enum JSONBodyDecoder {
     }
 
     static func isJSON(_ contentType: String) -> Bool {
-        let mediaType = contentType.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        let mediaType = contentType.split(separator: ";", maxSplits: 1).first.map { HeaderText.trimmingSpaces($0).lowercased() }
         return mediaType == "application/json" || (mediaType?.hasSuffix("+json") ?? false)
     }
 

@@ -26,13 +26,13 @@ public struct OpenAICompatibleChatModel: ChatModel {
     public func complete(_ request: ChatRequest) async throws -> ChatResponse {
         let emulation = ToolEmulation(request: request, deployment: deployment)
         let wireRequest = emulation?.rewrittenRequest ?? request
-        let body = try ProviderTransport.encode(OpenAIRequestBody(wireRequest, model: deployment.model, stream: false, includeUsage: false))
+        let body = ByteBuffer(bytes: OpenAIRequestBody(wireRequest, model: deployment.model, stream: false, includeUsage: false).jsonBytes)
         let response: ChatResponse
         do {
             response = try await withDeadline(deployment.timeout) { [transport, url, headers] in
                 let head = try await transport.post(url: url, headers: headers, body: body, deadline: .now() + deployment.timeout.timeAmount)
                 let buffer = try await ProviderTransport.collect(head)
-                let decoded = try ProviderTransport.decode(OpenAIResponseBody.self, from: buffer, what: "completion")
+                let decoded = try OpenAIResponseBody.decode(buffer)
                 return Self.response(decoded, headers: head.headers, fallbackModel: deployment.model)
             }
         } catch {
@@ -54,9 +54,7 @@ public struct OpenAICompatibleChatModel: ChatModel {
             try await onEvents(ToolEmulation.events(replaying: try await complete(request)))
             return
         }
-        let body = try ProviderTransport.encode(
-            OpenAIRequestBody(request, model: deployment.model, stream: true, includeUsage: deployment.streamUsage)
-        )
+        let body = ByteBuffer(bytes: OpenAIRequestBody(request, model: deployment.model, stream: true, includeUsage: deployment.streamUsage).jsonBytes)
         var headers = self.headers
         headers.add(name: "Accept", value: "text/event-stream")
         let start = ContinuousClock.now

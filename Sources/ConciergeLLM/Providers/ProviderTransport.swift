@@ -118,6 +118,16 @@ struct ProviderTransport: Sendable {
         ByteBuffer(data: try encoder.encode(value))
     }
 
+    /// A JSON object body, parsed by hand (``JSONValue``) for the shapes that decode themselves from it.
+    static func object(from buffer: ByteBuffer, what: String) throws -> JSONFields {
+        do {
+            let value = try buffer.readableBytesView.withUnsafeBytes { bytes throws(JSONSyntaxError) in try JSONValue.parse(utf8: bytes) }
+            return try JSONFields(value)
+        } catch {
+            throw LLMError(.malformedResponse, "provider sent malformed \(what) (\(error))")
+        }
+    }
+
     static func decode<T: Decodable>(_ type: T.Type, from buffer: ByteBuffer, what: String) throws -> T {
         do {
             return try decoder.decode(T.self, from: Data(buffer.readableBytesView))

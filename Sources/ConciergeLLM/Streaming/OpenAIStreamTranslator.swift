@@ -1,12 +1,10 @@
 import ConciergeCore
-import Foundation
 import NIOCore
 
 /// Chat Completions chunks → stream events. `[DONE]` or a finish reason marks the end; an `error` object is an error.
 struct OpenAIStreamTranslator: StreamTranslator {
     private(set) var isComplete = false
     private var sawFinish = false
-    private let decoder = JSONDecoder()
 
     mutating func translate(_ event: SSEEvent) throws -> [ChatStreamEvent] {
         if event.data == "[DONE]" {
@@ -18,7 +16,8 @@ struct OpenAIStreamTranslator: StreamTranslator {
         }
         let chunk: OpenAIChunk
         do {
-            chunk = try decoder.decode(OpenAIChunk.self, from: Data(event.data.utf8))
+            guard let json = JSONValue(jsonText: event.data) else { throw JSONShapeError(.wrongType, path: "", expected: "JSON") }
+            chunk = try OpenAIChunk(json: JSONFields(json))
         } catch {
             throw LLMError(.streamInterrupted, "provider sent a malformed stream chunk")
         }

@@ -112,8 +112,8 @@ struct OpenAIRequestBody: Encodable {
 }
 
 /// A tool call on the wire (requests and complete responses).
-struct OpenAIToolCall: Codable {
-    struct Function: Codable {
+struct OpenAIToolCall: Codable, Equatable {
+    struct Function: Codable, Equatable {
         let name: String
         let arguments: String
     }

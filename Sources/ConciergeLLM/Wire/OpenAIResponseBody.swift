@@ -1,9 +1,9 @@
 import ConciergeCore
 
 /// A complete Chat Completions response.
-struct OpenAIResponseBody: Decodable {
-    struct Choice: Decodable {
-        struct Message: Decodable {
+struct OpenAIResponseBody: Decodable, Equatable {
+    struct Choice: Decodable, Equatable {
+        struct Message: Decodable, Equatable {
             let content: String?
             let toolCalls: [OpenAIToolCall]?
             enum CodingKeys: String, CodingKey {
@@ -27,11 +27,11 @@ struct OpenAIResponseBody: Decodable {
 }
 
 /// One chunk of a streamed response.
-struct OpenAIChunk: Decodable {
-    struct Choice: Decodable {
-        struct Delta: Decodable {
-            struct ToolCallDelta: Decodable {
-                struct Function: Decodable {
+struct OpenAIChunk: Decodable, Equatable {
+    struct Choice: Decodable, Equatable {
+        struct Delta: Decodable, Equatable {
+            struct ToolCallDelta: Decodable, Equatable {
+                struct Function: Decodable, Equatable {
                     let name: String?
                     let arguments: String?
                 }
@@ -64,8 +64,8 @@ struct OpenAIChunk: Decodable {
     let error: OpenAIErrorBody.Detail?
 }
 
-struct OpenAIUsage: Decodable {
-    struct PromptDetails: Decodable {
+struct OpenAIUsage: Decodable, Equatable {
+    struct PromptDetails: Decodable, Equatable {
         let cachedTokens: Int?
         enum CodingKeys: String, CodingKey { case cachedTokens = "cached_tokens" }
     }
@@ -90,8 +90,8 @@ struct OpenAIUsage: Decodable {
 }
 
 /// `{"error": {"message", "type", "param", "code"}}`; `code` is a string at OpenAI and a number elsewhere.
-struct OpenAIErrorBody: Decodable {
-    struct Detail: Decodable {
+struct OpenAIErrorBody: Decodable, Equatable {
+    struct Detail: Decodable, Equatable {
         let message: String?
         let type: String?
         let param: String?

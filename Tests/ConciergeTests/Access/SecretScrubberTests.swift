@@ -48,6 +48,55 @@ import Testing
         }
     }
 
+    /// The fast path's byte search finds what `String.contains` finds, and also a needle before a combining mark.
+    @Test func byteSearchIsNeverNarrowerThanContains() {
+        let texts = ["", "e", "ea", "earer", "Bearer x", "xx bearer", "earl", "eare", "eyJ", "xeyJhb", "eyj", "é eyJ ü", "ééearer", "🙂eyJ🙂", "earear"]
+        for text in texts {
+            #expect(SecretScrubber.containsASCII(text, "earer") == text.contains("earer"), "\(text)")
+            #expect(SecretScrubber.containsASCII(text, "eyJ") == text.contains("eyJ"), "\(text)")
+        }
+        let combined = "eyJ\u{301}abc"
+        #expect(!combined.contains("eyJ") && SecretScrubber.containsASCII(combined, "eyJ"))
+        #expect(SecretScrubber.mayHoldSecret("Bearer") && SecretScrubber.mayHoldSecret("xeyJ") && !SecretScrubber.mayHoldSecret("eyj"))
+    }
+
+    /// Text the plain-token fast path lets through is text every pattern leaves as it is: random tokens of letters,
+    /// digits (long runs included, with valid card numbers among them), dots and slashes, from a fixed seed.
+    @Test func plainTokensAreWhatThePatternsLeaveAlone() {
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        let card = "4111111111111111"
+        let letters = Array("abcdefXYZ")
+        var plain = 0
+        var plainWithLongRun = 0
+        for _ in 0..<20_000 {
+            var token = ""
+            for _ in 0..<(1 + next(6)) {
+                switch next(6) {
+                case 0: token += "/"
+                case 1: token += "."
+                case 2: token.append(letters[next(letters.count)])
+                case 3: token += card
+                default: token += String(repeating: String(next(10)), count: 1 + next(16))
+                }
+            }
+            guard SecretScrubber.isPlainToken(token) else { continue }
+            plain += 1
+            if token.contains(card) { plainWithLongRun += 1 }
+            #expect(SecretScrubber.applyingPatterns(token) == token, "\(token)")
+        }
+        #expect(plain > 1_000 && plainWithLongRun > 100)
+        for standing in [card, "/" + card, card + "/x", "a/" + card + "/b", "1234567890123", "v1/1234567890123"] {
+            #expect(!SecretScrubber.isPlainToken(standing), "\(standing)")
+        }
+        for embedded in ["0f3a9c2e" + card + "b", "a" + card, card + "x", card + ".5", "x." + card] {
+            #expect(SecretScrubber.isPlainToken(embedded), "\(embedded)")
+        }
+    }
+
     @Test func aSecretPlantedInARequestIsNowhereInTheLogs() async throws {
         try await TemporaryDirectory.with { directory in
             let output = LogOutput.capture()

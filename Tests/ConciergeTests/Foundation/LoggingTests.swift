@@ -25,6 +25,23 @@ import Testing
         #expect(timestamp.wholeMatch(of: #/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z/#) != nil)
     }
 
+    struct Digits: CustomStringConvertible, Sendable { var description: String { "123" } }
+
+    /// Numbers are written as JSON numbers, anything else (a non-finite double, a non-numeric type that prints digits)
+    /// as a scrubbed string.
+    @Test func numericMetadataIsWrittenAsNumbers() throws {
+        let output = LogOutput.capture()
+        capturingLogger(output).info("m", metadata: [
+            "int": .stringConvertible(200), "double": .stringConvertible(12.5), "whole": .stringConvertible(3.0),
+            "small": .stringConvertible(UInt16(7)), "inf": .stringConvertible(Double.infinity), "nan": .stringConvertible(Double.nan),
+            "digits": .stringConvertible(Digits()), "card": .stringConvertible("4111 1111 1111 1111"),
+        ])
+        let line = try #require(output.lines.first)
+        for fragment in [#""int":200"#, #""double":12.5"#, #""whole":3.0"#, #""small":7"#, #""inf":"inf""#, #""nan":"nan""#, #""digits":"123""#, #""card":"[CARD]""#] {
+            #expect(line.contains(fragment), "\(fragment) in \(line)")
+        }
+    }
+
     @Test func levelFiltersLines() {
         let output = LogOutput.capture()
         let logger = capturingLogger(output, level: .warning)
