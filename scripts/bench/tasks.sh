@@ -15,7 +15,8 @@
 #   QUICK=1: only the one-core runs/s + lone-run rows (no two-core rows, in-flight memory, SIGKILL or PostgreSQL),
 #   which hold the shared benchmark lock for about a minute. BIN=path measures another build (for before/after).
 #   PG_ONLY=1: only the PostgreSQL rows (with QUICK=1, only its one-core row).
-#   BENCH_PERF_DIR=dir records a perf profile of the server during each measured one-core load (dir/<label>.data).
+#   BENCH_PERF_DIR=dir records a perf profile of the server during each measured one-core load (dir/<label>.data);
+#   BENCH_PERF_ARGS="-e context-switches -c 1" records where its threads switch instead of CPU samples.
 # Needs wrk, nginx (nginx-light), postgresql, sqlite3, python3. The load generator and the model fixture run on
 # core 1 (taskset -c 1); in the two-core rows they share the machine with the server.
 set -euo pipefail
@@ -101,7 +102,7 @@ measure() {  # measure LABEL PLANNER QUERY_CMD… (server env in SERVER_ENV, the
     local cpu0 runs0 cpu1 runs1 ctx0 ctx1
     cpu0=$(cpu_ticks "$server_pid"); ctx0=$(ctx_switches "$server_pid"); runs0=$("$@" "SELECT COUNT(*) FROM task_runs")
     if [ -n "${BENCH_PERF_DIR:-}" ] && [ "$cpus" = 0 ]; then
-      perf record -F 999 -g -p "$server_pid" -o "$BENCH_PERF_DIR/$(echo "$label" | tr -c 'a-zA-Z0-9\n' '-').data" -- sleep "$DURATION" >/dev/null 2>&1 &
+      perf record ${BENCH_PERF_ARGS:--F 999} -g -p "$server_pid" -o "$BENCH_PERF_DIR/$(echo "$label" | tr -c 'a-zA-Z0-9\n' '-').data" -- sleep "$DURATION" >/dev/null 2>&1 &
     fi
     read -r rps _ _ < <(load "$CONC" "$DURATION" "$planner")
     cpu1=$(cpu_ticks "$server_pid"); ctx1=$(ctx_switches "$server_pid"); runs1=$("$@" "SELECT COUNT(*) FROM task_runs")
