@@ -122,17 +122,10 @@ public struct Executor: Sendable {
     }
 
     static func withTimeout<T: Sendable>(_ timeout: Duration, toolName: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-        try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { try await body() }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                return nil
-            }
-            defer { group.cancelAll() }
-            guard let first = try await group.next(), let value = first else {
-                throw ToolError.retry("\(toolName) timed out after \(timeout)")
-            }
-            return value
+        do {
+            return try await withDeadline(timeout, operation: body)
+        } catch is DeadlineExceeded {
+            throw ToolError.retry("\(toolName) timed out after \(timeout)")
         }
     }
 }

@@ -1,23 +1,35 @@
+import Synchronization
+
 /// Thrown by ``withDeadline(_:operation:)`` when the operation did not finish in time.
 public struct DeadlineExceeded: Error, Sendable, Equatable {
     public init() {}
 }
 
-/// Runs `operation`, cancelling it and throwing ``DeadlineExceeded`` if it takes longer than `timeout`.
+/// Runs `operation`, cancelling it and throwing ``DeadlineExceeded`` if it takes longer than `timeout`. Like a task
+/// group racing a sleep, it returns only once `operation` has ended; it costs one task and a ``DeadlineWatch`` entry.
 public func withDeadline<T: Sendable>(
     _ timeout: Duration,
+    watch: DeadlineWatch = .shared,
     operation: @escaping @Sendable () async throws -> T
 ) async throws -> T {
-    try await withThrowingTaskGroup(of: T.self) { group in
-        group.addTask { try await operation() }
-        group.addTask {
-            try await Task.sleep(for: timeout)
-            throw DeadlineExceeded()
-        }
-        defer { group.cancelAll() }
-        guard let first = try await group.next() else { throw DeadlineExceeded() }
-        return first
+    let task = Task { try await operation() }
+    let expired = ExpiryFlag()
+    let token = watch.register(.now + timeout) {
+        expired.fired.store(true, ordering: .relaxed)
+        task.cancel()
     }
+    defer { watch.cancel(token) }
+    do {
+        return try await withTaskCancellationHandler { try await task.value } onCancel: { task.cancel() }
+    } catch {
+        if expired.fired.load(ordering: .relaxed) { throw DeadlineExceeded() }
+        throw error
+    }
+}
+
+/// Set when a ``withDeadline(_:watch:operation:)`` deadline fired.
+private final class ExpiryFlag: Sendable {
+    let fired = Atomic<Bool>(false)
 }
 
 extension Duration {
