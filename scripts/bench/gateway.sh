@@ -16,7 +16,9 @@
 # one ledger row per call), default settings otherwise, info logs to /dev/null.
 # When the release build has bench-relay (swift build -c release --product bench-relay), the same loads also run
 # through it: a bare Hummingbird → AsyncHTTPClient relay with nothing else, the floor any gateway on this stack pays.
-# BENCH_PERF_DIR=dir records a perf profile of Concierge during each of its runs (dir/plain-instant-c64.data, …).
+# BENCH_PERF_DIR=dir records a perf profile of Concierge during each of its runs (dir/plain-instant-c64.data, …);
+# BENCH_PERF_ARGS="-e context-switches -c 1" records where its threads switch instead of CPU samples.
+# Standard error also shows each run's context switches per call (all the process's threads).
 # Prints a Markdown table: p50/p99 direct and through Concierge, added latency, throughput share, Concierge peak RSS.
 set -euo pipefail
 
@@ -106,17 +108,22 @@ for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$gw_port/health/ready" >/de
 # wrk's "50%  1.23ms" → microseconds
 to_us() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) print n; else if (v ~ /ms$/) print n * 1000; else if (v ~ /s$/) print n * 1000000; else print n }'; }
 cpu_ticks() { if [ -n "$1" ]; then awk '{ print $14 + $15 }' "/proc/$1/stat"; else echo 0; fi; }  # user + system
+# context switches of the process's live threads (voluntary + involuntary), printed per call on standard error
+ctx_switches() { if [ -n "$1" ]; then cat /proc/"$1"/task/*/status 2>/dev/null | awk '/ctxt_switches/ { n += $2 } END { print n + 0 }'; else echo 0; fi; }
 run() {  # url body connections key pid label → "p50_us p99_us rps requests cpu_ticks_of_pid"
-  local out threads=$(( $3 > 1 ? 2 : 1 )) before
-  before=$(cpu_ticks "$5")
+  local out threads=$(( $3 > 1 ? 2 : 1 )) before ctx
+  before=$(cpu_ticks "$5"); ctx=$(ctx_switches "$5")
   if [ -n "${BENCH_PERF_DIR:-}" ] && [ -n "$5" ]; then  # profile the process under test during its run
-    perf record -F 999 -g -p "$5" -o "$BENCH_PERF_DIR/$(echo "$6" | tr ' ' '-').data" -- sleep "$duration" >/dev/null 2>&1 &
+    perf record ${BENCH_PERF_ARGS:--F 999} -g -p "$5" -o "$BENCH_PERF_DIR/$(echo "$6" | tr ' ' '-').data" -- sleep "$duration" >/dev/null 2>&1 &
   fi
   out=$(BENCH_BODY="$2" BENCH_KEY="$4" wrk -t"$threads" -c"$3" -d"${duration}s" --latency -s "$work/post.lua" "$1")
   if echo "$out" | grep -q "Non-2xx"; then
     echo "non-2xx answers from $1; one of them:" >&2
     curl -s -H "Content-Type: application/json" ${4:+-H "Authorization: Bearer $4"} -d "$2" "$1" >&2; echo >&2
     echo "$out" >&2; exit 1
+  fi
+  if [ -n "$5" ]; then
+    echo "$6: $(( ($(ctx_switches "$5") - ctx) / $(echo "$out" | awk '/requests in/ { print $1 }') )) context switches per call" >&2
   fi
   echo "$(to_us "$(echo "$out" | awk '$1 == "50%" { print $2 }')") $(to_us "$(echo "$out" | awk '$1 == "99%" { print $2 }')") $(echo "$out" | awk '/^Requests\/sec/ { print $2 }') $(echo "$out" | awk '/requests in/ { print $1 }') $(( $(cpu_ticks "$5") - before ))"
 }
