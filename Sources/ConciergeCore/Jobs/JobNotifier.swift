@@ -54,12 +54,8 @@ public final class JobNotifier: Sendable {
 
     /// Returns once `queue` was signalled after `generation`, `timeout` passed, or the task is cancelled.
     public func wait(for queue: String, after generation: UInt64, timeout: Duration) async {
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { await self.waitForSignal(queue, after: generation) }
-            group.addTask { try? await Task.sleep(for: timeout) }
-            await group.next()
-            group.cancelAll()
-        }
+        // The wait ends on its task's cancellation, which the deadline (or the caller's cancellation) brings.
+        _ = try? await withDeadline(timeout) { await self.waitForSignal(queue, after: generation) }
     }
 
     private func waitForSignal(_ queue: String, after generation: UInt64) async {

@@ -65,12 +65,8 @@ public final class RunSignals: Sendable {
 
     /// As ``wait(_:timeout:)``, also returning the finished run when the signal carried it.
     public func waitForRun(_ ticket: Ticket, timeout: Duration) async -> (signalled: Bool, run: TaskRun?) {
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { await self.waitForSignal(ticket) }
-            group.addTask { try? await Task.sleep(for: timeout) }
-            await group.next()
-            group.cancelAll()
-        }
+        // The wait ends on its task's cancellation, which the deadline (or the caller's cancellation) brings.
+        _ = try? await withDeadline(timeout) { await self.waitForSignal(ticket) }
         let waiter = take(ticket)
         return (waiter?.signalled ?? false, waiter?.run)
     }
