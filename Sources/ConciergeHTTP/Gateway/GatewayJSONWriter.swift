@@ -121,15 +121,11 @@ extension GatewayChatResponse {
                 json.raw(#","tool_calls":["#)
                 for (index, call) in calls.enumerated() {
                     if index > 0 { json.raw(",") }
-                    json.raw(#"{"id":"#)
-                    json.string(call.id)
-                    json.raw(#","type":"#)
-                    json.string(call.type)
-                    json.raw(#","function":{"name":"#)
-                    json.string(call.function.name)
-                    json.raw(#","arguments":"#)
-                    json.string(call.function.arguments)
-                    json.raw("}}")
+                    var bytes: [UInt8] = []
+                    JSONValue.writeToolCall(
+                        id: call.id, type: call.type, name: call.function.name, arguments: call.function.arguments, into: &bytes
+                    )
+                    json.buffer.writeBytes(bytes)
                 }
                 json.raw("]")
             }

@@ -49,14 +49,9 @@ extension OpenAIRequestBody.Message {
             json.raw(#","tool_calls":["#)
             for (index, call) in toolCalls.enumerated() {
                 if index > 0 { json.raw(",") }
-                json.raw(#"{"id":"#)
-                json.string(call.id)
-                json.field(#","type":"#, call.type) { $0.string($1) }
-                json.raw(#","function":{"name":"#)
-                json.string(call.function.name)
-                json.raw(#","arguments":"#)
-                json.string(call.function.arguments)
-                json.raw("}}")
+                JSONValue.writeToolCall(
+                    id: call.id, type: call.type, name: call.function.name, arguments: call.function.arguments, into: &json.bytes
+                )
             }
             json.raw("]")
         }
