@@ -1,6 +1,6 @@
 import Synchronization
 
-/// Thrown by ``withDeadline(_:operation:)`` when the operation did not finish in time.
+/// Thrown by ``withDeadline(_:watch:operation:)`` when the operation did not finish in time.
 public struct DeadlineExceeded: Error, Sendable, Equatable {
     public init() {}
 }

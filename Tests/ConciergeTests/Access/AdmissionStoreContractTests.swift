@@ -1,6 +1,4 @@
 import ConciergeCore
-import ConciergeStorePostgres
-import ConciergeStoreSQLite
 import ConciergeTestSupport
 import Foundation
 import Logging
@@ -14,20 +12,7 @@ import Testing
     static let now = Date(timeIntervalSince1970: 1_800_000_000)
 
     static func with(_ backend: JobBackend, _ body: @escaping @Sendable (any Backing) async throws -> Void) async throws {
-        switch backend {
-        case .sqlite:
-            try await TemporaryDirectory.with { directory in
-                let store = try SQLiteStore(dataDirectory: directory, logger: logger)
-                _ = try await store.migrate()
-                try await body(store)
-                try await store.close()
-            }
-        case .postgres:
-            try await TestPostgres.withStore(poolSize: 20, logger: logger) { store in
-                _ = try await store.migrate()
-                try await body(store)
-            }
-        }
+        try await MigratedStore.with(backend) { store, _ in try await body(store) }
     }
 
     static func window(limit: Int64) -> BudgetWindow {

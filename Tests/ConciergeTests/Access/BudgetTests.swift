@@ -1,7 +1,5 @@
 import ConciergeCore
 import ConciergeLLM
-import ConciergeStorePostgres
-import ConciergeStoreSQLite
 import ConciergeTestSupport
 import Foundation
 import Logging
@@ -26,20 +24,7 @@ import Testing
     static let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
 
     static func with(_ backend: JobBackend, _ body: @escaping @Sendable (any Backing) async throws -> Void) async throws {
-        switch backend {
-        case .sqlite:
-            try await TemporaryDirectory.with { directory in
-                let store = try SQLiteStore(dataDirectory: directory, logger: logger)
-                _ = try await store.migrate()
-                try await body(store)
-                try await store.close()
-            }
-        case .postgres:
-            try await TestPostgres.withStore(poolSize: 20, logger: logger) { store in
-                _ = try await store.migrate()
-                try await body(store)
-            }
-        }
+        try await MigratedStore.with(backend) { store, _ in try await body(store) }
     }
 
     static func router(ledger: any UsageLedger) throws -> ModelRouter {

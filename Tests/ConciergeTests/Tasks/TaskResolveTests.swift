@@ -1,8 +1,6 @@
 import ConciergeAgents
 import ConciergeCore
 import ConciergeHTTP
-import ConciergeStorePostgres
-import ConciergeStoreSQLite
 import ConciergeTestSupport
 import Foundation
 import HTTPTypes
@@ -21,29 +19,6 @@ import Testing
         PlanStep(id: "b", tool: "echo", arguments: ["input": "after ${a.input}"], dependsOn: ["a"], purpose: "then"),
     ], planner: "llm")
 
-    /// A run store and the job queue in the same database, freshly migrated.
-    static func withStores(_ backend: JobBackend, _ body: @escaping @Sendable (any RunStore, any JobStore) async throws -> Void) async throws {
-        switch backend {
-        case .sqlite:
-            try await TemporaryDirectory.with { directory in
-                let store = try SQLiteStore(dataDirectory: directory, logger: .quiet)
-                _ = try await store.migrate()
-                try await body(store, SQLiteJobStore(store: store))
-                try await store.close()
-            }
-        case .postgres:
-            try await TestPostgres.withFreshDatabase { url in
-                let store = PostgresStore(url: try PostgresURL(url), poolSize: 4, logger: .quiet)
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    group.addTask { try await store.run() }
-                    defer { group.cancelAll() }
-                    _ = try await store.migrate()
-                    try await body(store, PostgresJobStore(store: store))
-                }
-            }
-        }
-    }
-
     /// A run that crashed with `send` journaled as pending, then resumed: it stops for a person.
     static func stoppedRun(_ service: DurableTaskService, _ runs: any RunStore) async throws -> TaskRun {
         var run = try await service.submit(TaskRequest(task: "send invoice 42 and say so"), idempotencyKey: nil)
@@ -60,7 +35,7 @@ import Testing
     }
 
     @Test(arguments: JobBackend.allCases) func notDoneRunsTheStepAgainWithTheSameKeyOnANewJob(_ backend: JobBackend) async throws {
-        try await Self.withStores(backend) { runs, jobs in
+        try await MigratedStore.with(backend) { runs, jobs in
             let send = CountingTool("send", sideEffects: true)
             let echo = CountingTool("echo")
             let service = DurableTaskService(runs: runs, jobs: jobs, runner: AgentRunner(model: nil, tools: [send, echo], logger: .quiet), logger: .quiet)
@@ -90,7 +65,7 @@ import Testing
     }
 
     @Test(arguments: JobBackend.allCases) func doneKeepsThePersonsResultAndNeverCallsTheTool(_ backend: JobBackend) async throws {
-        try await Self.withStores(backend) { runs, jobs in
+        try await MigratedStore.with(backend) { runs, jobs in
             let send = CountingTool("send", sideEffects: true)
             let echo = CountingTool("echo")
             let service = DurableTaskService(runs: runs, jobs: jobs, runner: AgentRunner(model: nil, tools: [send, echo], logger: .quiet), logger: .quiet)
@@ -105,7 +80,7 @@ import Testing
     }
 
     @Test(arguments: JobBackend.allCases) func onlyAPendingStepOfAStoppedRunCanBeResolvedAndOnlyOnce(_ backend: JobBackend) async throws {
-        try await Self.withStores(backend) { runs, jobs in
+        try await MigratedStore.with(backend) { runs, jobs in
             let service = DurableTaskService(
                 runs: runs, jobs: jobs, runner: AgentRunner(model: nil, tools: [CountingTool("send", sideEffects: true), CountingTool("echo")], logger: .quiet),
                 logger: .quiet
@@ -129,7 +104,7 @@ import Testing
     }
 
     @Test func httpAnswersBadBodiesWith400AndAResolvedRunWith202ThenConflict() async throws {
-        try await Self.withStores(.sqlite) { runs, jobs in
+        try await MigratedStore.with(.sqlite) { runs, jobs in
             let service = DurableTaskService(
                 runs: runs, jobs: jobs, runner: AgentRunner(model: nil, tools: [CountingTool("send", sideEffects: true), CountingTool("echo")], logger: .quiet),
                 logger: .quiet
