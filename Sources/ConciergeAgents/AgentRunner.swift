@@ -2,8 +2,9 @@ public import ConciergeCore
 public import Logging
 
 /// The loop of one task: plan (LLM, repaired once, else rules) → execute → compose → verify, with one re-plan
-/// when verification fails and a model can re-plan. Every change of the run is handed to `save` and every step of
-/// progress to `events`; a run that crashed resumes from its journal without calling finished steps again.
+/// when verification fails and a model can re-plan. Status changes and every step of progress go to `events` (which
+/// makes them durable with the next journaled call or save), the finished run to `save`; a run that crashed resumes
+/// from its journal without calling finished steps again.
 public struct AgentRunner: Sendable {
     public struct Settings: Sendable {
         public var maxSteps: Int
@@ -65,7 +66,7 @@ public struct AgentRunner: Sendable {
         let started = ContinuousClock.now
         let meter = UsageMeter(starting: run.usage)
         do {
-            try await attempt(&run, journal: journal, events: events, meter: meter, save: save)
+            try await attempt(&run, journal: journal, events: events, meter: meter)
         } catch let error as Executor.PendingSideEffect {
             run.status = .failed
             run.error = error.description
@@ -82,7 +83,7 @@ public struct AgentRunner: Sendable {
     }
 
     private func attempt(
-        _ run: inout TaskRun, journal: any RunJournal, events: any RunEventSink, meter: UsageMeter, save: @Sendable (TaskRun) async throws -> Void
+        _ run: inout TaskRun, journal: any RunJournal, events: any RunEventSink, meter: UsageMeter
     ) async throws {
         var feedback: [String] = []
         // Once the model could not plan in this run (down, past its timeout, or invalid after the repair round), the rule
@@ -92,8 +93,7 @@ public struct AgentRunner: Sendable {
         while true {
             let generation = run.replans
             if run.plan == nil || run.status == .planning {
-                // Saved only when a model call makes planning take a while: a rule plan is ready at once.
-                try await transition(&run, to: .planning, events: events, save: save, durable: usesModel(toPlan: run))
+                await transition(&run, to: .planning, events: events)
                 do {
                     let made = try await makePlan(run, feedback: feedback, meter: meter, events: events)
                     run.plan = made.plan
@@ -106,14 +106,14 @@ public struct AgentRunner: Sendable {
                 run.usage = meter.usage
                 await events.emit("plan", planEvent(run.plan!))
             }
-            try await transition(&run, to: .running, events: events, save: save)
+            await transition(&run, to: .running, events: events)
             let scoped = ScopedJournal(inner: journal, prefix: generation == 0 ? "" : "r\(generation)/")
             let runScope = generation == 0 ? run.id : "\(run.id)/r\(generation)"
             let executor = Executor(tools: tools, settings: settings.executor, metrics: metrics, logger: logger)
             let records = try await executor.execute(run.plan!, runID: runScope, journal: scoped, events: events)
             meter.addToolCalls(records.filter { $0.attempts > 0 }.count)
             run.steps = records
-            try await transition(&run, to: .verifying, events: events, save: save, durable: model != nil)
+            await transition(&run, to: .verifying, events: events)
             let composer = AnswerComposer(model: model, alias: settings.modelAlias, maxTokens: settings.planMaxTokens)
             run.answer = await composer.compose(task: run.request.task, outputSchema: run.request.outputSchema, steps: records, runID: run.id, meter: meter)
             let verifier = Verifier(model: model, alias: settings.modelAlias, maxTokens: settings.judgeMaxTokens)
@@ -145,17 +145,12 @@ public struct AgentRunner: Sendable {
         run.replans == 0 && model != nil && run.request.planner != .rules
     }
 
-    private func usesModel(toPlan run: TaskRun) -> Bool {
-        model != nil && run.request.planner != .rules
-    }
-
-    /// Emits the new status, and saves it when `durable` (a status passed through at once is not worth a write of
-    /// its own: the next save carries it, and a crash before then resumes the same way).
-    private func transition(
-        _ run: inout TaskRun, to status: RunStatus, events: any RunEventSink, save: @Sendable (TaskRun) async throws -> Void, durable: Bool = true
-    ) async throws {
+    /// Emits the new status and reports the run as progress: it becomes durable with the run's next durable write
+    /// (its first journaled call, or its final save), so a status passed through at once costs no write of its own, and
+    /// a crash before then resumes the same way.
+    private func transition(_ run: inout TaskRun, to status: RunStatus, events: any RunEventSink) async {
         run.status = status
         await events.emit("status", ["status": .string(status.rawValue)])
-        if durable { try await save(run) }
+        await events.progress(run)
     }
 }

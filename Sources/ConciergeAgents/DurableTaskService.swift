@@ -12,14 +12,20 @@ public struct DurableTaskService: TaskService {
     let jobs: any JobStore
     let runner: AgentRunner
     let maxTaskCharacters: Int
+    /// Longest a run's progress (status changes, events) waits for a durable write to carry it (``StoredRunJournal``).
+    let progressInterval: Duration
     let logger: Logger
 
-    public init(runs: any RunStore, jobs: any JobStore, runner: AgentRunner, maxTaskCharacters: Int = 5000, logger: Logger) {
+    public init(
+        runs: any RunStore, jobs: any JobStore, runner: AgentRunner, maxTaskCharacters: Int = 5000, progressInterval: Duration = .milliseconds(200),
+        logger: Logger
+    ) {
         self.runs = runs
         self.writer = RunWriter(store: runs)
         self.jobs = jobs
         self.runner = runner
         self.maxTaskCharacters = maxTaskCharacters
+        self.progressInterval = progressInterval
         self.logger = logger
     }
 
@@ -156,7 +162,7 @@ public struct DurableTaskService: TaskService {
         if run.startedAt == nil { run.startedAt = Date() }
         // Loaded with its steps: before any re-plan, those are the whole journal (re-plans journal as `r1/…`).
         let known = run.replans == 0 ? Dictionary(run.steps.map { ($0.stepID, $0) }, uniquingKeysWith: { first, _ in first }) : nil
-        let journal = StoredRunJournal(writer: writer, runID: run.id, journal: known, observer: observer)
+        let journal = StoredRunJournal(writer: writer, runID: run.id, journal: known, progressInterval: progressInterval, observer: observer)
         var finished = try await runner.run(run, journal: journal, events: journal) { current in
             var copy = current
             if copy.status.isFinished, copy.finishedAt == nil { copy.finishedAt = Date() }

@@ -82,13 +82,12 @@ public struct Executor: Sendable {
             record.arguments = arguments
             let errors = JSONSchemaValidator.errors(.object(arguments), against: tool.parametersSchema, path: "arguments")
             guard errors.isEmpty else { throw ToolError.failed(errors.joined(separator: "; ")) }
+            // `step_started` is progress: a pending record carries it, else the next write or the sink's bound on
+            // how long progress waits (a slow tool shows as started while it runs, a fast one costs no write of its own).
             if tool.hasSideEffects {
                 record.status = .pending
                 try await journal.record(record)
             }
-            // A tool may take a while: `step_started` is visible before it runs (for a side-effecting tool the
-            // pending record above already carried it, and this writes nothing).
-            await events.flush()
             let context = ToolContext(logger: logger, runID: runID, stepID: step.id, idempotencyKey: key)
             record.output = try await invokeWithRetries(tool, arguments, context: context, attempts: &record.attempts)
             record.status = .succeeded

@@ -16,11 +16,15 @@ public struct RunEvent: Sendable, Hashable, Codable {
 /// Receives a run's progress as it happens (the store, the CLI's `--verbose`, tests).
 public protocol RunEventSink: Sendable {
     func emit(_ type: String, _ data: JSONValue) async
-    /// Makes the events emitted so far visible now rather than with the next durable write.
+    /// The run as of a status change: progress like an event, stored with the run's next durable write (or by the
+    /// sink's own bound on how long progress may wait), never on its own at once.
+    func progress(_ run: TaskRun) async
+    /// Makes the progress reported so far visible now rather than with the next durable write.
     func flush() async
 }
 
 extension RunEventSink {
+    public func progress(_ run: TaskRun) async {}
     public func flush() async {}
 }
 

@@ -46,7 +46,8 @@ enum TasksComposition {
     ) -> DurableTaskService {
         DurableTaskService(
             runs: runs, jobs: jobs, runner: runner(configuration, model: model, httpClient: httpClient, metrics: metrics, logger: logger),
-            maxTaskCharacters: configuration.tasksMaxCharacters, logger: logger
+            maxTaskCharacters: configuration.tasksMaxCharacters,
+            progressInterval: .milliseconds(configuration.tasksProgressIntervalMilliseconds), logger: logger
         )
     }
 

@@ -95,6 +95,7 @@ struct AppConfiguration: Sendable, Equatable {
     var tasksPlanMaxTokens = 512
     var tasksJudgeMaxTokens = 192
     var tasksPlanTimeoutSeconds = 30.0
+    var tasksProgressIntervalMilliseconds = 200
     /// Finished runs older than this are deleted by the daily sweep.
     var tasksRetentionDays = 7.0
     /// Open-Meteo's geocoding and forecast base URLs (the `weather` tool).

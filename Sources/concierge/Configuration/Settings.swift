@@ -328,6 +328,11 @@ enum Settings {
             config.tasksPlanTimeoutSeconds = seconds
             return nil
         },
+        Setting("tasks.progress_interval_ms", env: "CONCIERGE_TASKS_PROGRESS_INTERVAL_MS", default: "200") { raw, config in
+            guard let value = Int(raw), (0...60_000).contains(value) else { return "must be milliseconds from 0 to 60000, got '\(raw)'" }
+            config.tasksProgressIntervalMilliseconds = value
+            return nil
+        },
     ]
 
     /// Checks that involve more than one setting, run once every setting is read.

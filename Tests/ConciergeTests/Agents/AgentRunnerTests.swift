@@ -38,10 +38,13 @@ import Testing
 
     @Test func llmPlanIsValidatedRunAndJudged() async throws {
         let model = ScriptedChatModel(steps: [.respond(Self.goodPlan), .respond(Self.pass)])
-        let run = try await run(runner(model), .fresh(Self.acceptance), MemoryRunRecorder())
+        let recorder = MemoryRunRecorder()
+        let run = try await run(runner(model), .fresh(Self.acceptance), recorder)
         #expect(run.status == .succeeded)
         #expect(run.plan?.planner == "llm")
         #expect(run.steps.map(\.stepID) == ["a", "b"])
+        // Status changes are progress (written with the next durable write); only the finished run is saved
+        #expect(recorder.progressStatuses == [.planning, .running, .verifying] && recorder.savedStatuses == [.succeeded])
         #expect(run.verification == Verification(verdict: .pass, method: "llm", reasons: ["both parts answered"]))
         #expect(run.usage.llmCalls == 2 && run.usage.promptTokens == 150 && run.usage.completionTokens == 50)
         #expect(model.requests[0].attribution.operation == "agent.plan")

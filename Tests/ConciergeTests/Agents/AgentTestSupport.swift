@@ -5,12 +5,17 @@ import Synchronization
 
 /// A journal in memory, with the events and saved runs, for agent tests.
 final class MemoryRunRecorder: RunJournal, RunEventSink {
-    private let state = Mutex<(calls: [String: ToolCallRecord], events: [(String, JSONValue)], saves: [TaskRun])>(([:], [], []))
+    private let state = Mutex<(calls: [String: ToolCallRecord], events: [(String, JSONValue)], saves: [TaskRun], progress: [TaskRun])>(([:], [], [], []))
 
     func journaledCalls() async throws -> [String: ToolCallRecord] { state.withLock { $0.calls } }
     func record(_ call: ToolCallRecord) async throws { state.withLock { $0.calls[call.stepID] = call } }
     func emit(_ type: String, _ data: JSONValue) async { state.withLock { $0.events.append((type, data)) } }
     func save(_ run: TaskRun) { state.withLock { $0.saves.append(run) } }
+    func progress(_ run: TaskRun) async { state.withLock { $0.progress.append(run) } }
+
+    /// The statuses reported as progress, then the statuses saved, in order.
+    var progressStatuses: [RunStatus] { state.withLock { $0.progress.map(\.status) } }
+    var savedStatuses: [RunStatus] { state.withLock { $0.saves.map(\.status) } }
 
     var calls: [String: ToolCallRecord] { state.withLock { $0.calls } }
     var eventTypes: [String] { state.withLock { $0.events.map(\.0) } }

@@ -52,7 +52,7 @@ import Testing
             let plan = AgentRunnerTests.plan(#"[{"id":"a","tool":"block","arguments":{"input":"x"},"depends_on":[],"purpose":"wait"}]"#)
             let model = ScriptedChatModel(steps: [.respond(plan)])
             let runner = AgentRunner(model: model, tools: [Self.blockingTool(probe)], logger: .quiet)
-            let service = DurableTaskService(runs: store, jobs: jobs, runner: runner, logger: .quiet)
+            let service = DurableTaskService(runs: store, jobs: jobs, runner: runner, progressInterval: .milliseconds(20), logger: .quiet)
             var handlers = JobHandlerRegistry()
             handlers.register(DurableTaskService.queue) { job, _ in try await service.execute(payload: job.payload) }
             let worker = JobWorker(
@@ -73,6 +73,10 @@ import Testing
                         return try Self.run(response.body)
                     }
                     #expect(await eventually(timeout: .seconds(20)) { probe.started.withLock { $0 } })
+                    // and its start is visible (progress is written within the service's progress interval)
+                    #expect(await eventually(timeout: .seconds(20)) {
+                        (try? await store.events(runID: submitted.id, after: 0))?.contains { $0.type == "step_started" } == true
+                    })
                     // When the run is cancelled while its tool is running
                     let status = try await client.execute(uri: "/v1/tasks/\(submitted.id)/cancel", method: .post) { response in
                         #expect(response.status == .ok)
