@@ -163,10 +163,16 @@ public struct DurableTaskService: TaskService {
         // Loaded with its steps: before any re-plan, those are the whole journal (re-plans journal as `r1/…`).
         let known = run.replans == 0 ? Dictionary(run.steps.map { ($0.stepID, $0) }, uniquingKeysWith: { first, _ in first }) : nil
         let journal = StoredRunJournal(writer: writer, runID: run.id, journal: known, progressInterval: progressInterval, observer: observer)
-        var finished = try await runner.run(run, journal: journal, events: journal) { current in
-            var copy = current
-            if copy.status.isFinished, copy.finishedAt == nil { copy.finishedAt = Date() }
-            try await journal.save(copy)
+        var finished: TaskRun
+        do {
+            finished = try await runner.run(run, journal: journal, events: journal) { current in
+                var copy = current
+                if copy.status.isFinished, copy.finishedAt == nil { copy.finishedAt = Date() }
+                try await journal.save(copy)
+            }
+        } catch {
+            journal.discardProgress()
+            throw error
         }
         await journal.flush()
         if finished.finishedAt == nil { finished.finishedAt = Date() }

@@ -75,6 +75,18 @@ public final class StoredRunJournal: RunJournal, RunEventSink {
         try? await commit(RunWrite(runID: runID))
     }
 
+    /// Drops the progress still buffered (a run that stopped with an error or was cancelled: its `done` is written by
+    /// whoever ended it, and nothing may follow that).
+    public func discardProgress() {
+        let timer = state.withLock { state -> DeadlineWatch.Token? in
+            state.events.removeAll()
+            state.document = nil
+            defer { state.timer = nil }
+            return state.timer
+        }
+        if let timer { watch.cancel(timer) }
+    }
+
     /// Adds to the buffer and, when it was empty, arms the timer that writes it if nothing else does first.
     private func buffer(_ add: (inout State) -> Void) {
         let arm = state.withLock { state -> Bool in
