@@ -74,9 +74,11 @@ public struct DurableTaskService: TaskService {
     }
 
     public static func validate(_ request: TaskRequest, maxCharacters: Int) throws {
-        let length = request.task.trimmingCharacters(in: .whitespacesAndNewlines).count
-        guard length > 0 else { throw TaskError(.invalidRequest, "task must not be empty") }
-        guard request.task.count <= maxCharacters else {
+        guard request.task.unicodeScalars.contains(where: { !$0.properties.isWhitespace }) else {
+            throw TaskError(.invalidRequest, "task must not be empty")
+        }
+        // A character is at least one UTF-8 byte, so a text within the limit in bytes needs no count of its characters.
+        guard request.task.utf8.count <= maxCharacters || request.task.count <= maxCharacters else {
             throw TaskError(.invalidRequest, "task is \(request.task.count) characters long; the limit is \(maxCharacters)")
         }
     }
