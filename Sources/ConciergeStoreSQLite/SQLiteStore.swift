@@ -97,9 +97,11 @@ public final class SQLiteStore: Store {
         try readHere { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
     }
 
+    /// Closes every connection; the checkpointer's closes last, so the WAL is checkpointed and removed.
     public func close() async throws {
-        checkpointer.stop()
+        await checkpointer.stop()
         try pool.close()
+        try checkpointer.close()
     }
 
     /// Bytes in the write-ahead log now (for tests and diagnostics).

@@ -31,7 +31,7 @@ final class WALCheckpointer: Sendable {
         let loop = Task.detached { [weak self] in
             while !Task.isCancelled {
                 try? await Task.sleep(for: interval)
-                guard let self else { return }
+                guard !Task.isCancelled, let self else { return }
                 if walBytes >= threshold { await checkpoint() }
             }
         }
@@ -42,13 +42,21 @@ final class WALCheckpointer: Sendable {
         task.withLock { $0?.cancel() }
     }
 
-    /// Stops the loop and closes its connection.
-    func stop() {
-        task.withLock { task in
-            task?.cancel()
-            task = nil
+    /// Stops the loop, waiting for a checkpoint in progress; the connection stays open for ``close()``.
+    func stop() async {
+        let loop = task.withLock { task in
+            defer { task = nil }
+            return task
         }
-        try? connection.close()
+        loop?.cancel()
+        await loop?.value
+    }
+
+    /// Closes the connection. Close it after the store's pool: the last connection to a WAL database to close
+    /// checkpoints it and removes the `-wal` and `-shm` files, and the pool's last connection is a read-only reader,
+    /// which cannot (GRDB closes its writer first), whereas this one can.
+    func close() throws {
+        try connection.close()
     }
 
     var walBytes: Int64 {

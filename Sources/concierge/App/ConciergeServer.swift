@@ -43,9 +43,14 @@ struct ConciergeServer {
         /// The store's API key table.
         let keys: any APIKeyStore
 
-        func close() async {
-            try? await httpClient.shutdown()
-            try? await store.close()
+        /// Shuts the HTTP client down and closes the store; a failure is logged, never thrown: the process is ending.
+        func close(logger: Logger) async {
+            do {
+                try await httpClient.shutdown()
+            } catch {
+                logger.warning("HTTP client did not shut down cleanly", metadata: ["error.type": .string("\(type(of: error))")])
+            }
+            await StoreFactory.close(store, logger: logger)
         }
     }
 
@@ -58,7 +63,7 @@ struct ConciergeServer {
                 metricsFactory: PrometheusMetricsFactory(registry: registry), logger: logger
             )
         } catch {
-            try? await opened.store.close()
+            await StoreFactory.close(opened.store, logger: logger)
             throw error
         }
         logger.info("Models ready", metadata: [
@@ -163,10 +168,10 @@ struct ConciergeServer {
         do {
             try await assembly.group.run()
         } catch {
-            await assembly.close()
+            await assembly.close(logger: logger)
             throw error
         }
-        await assembly.close()
+        await assembly.close(logger: logger)
         logger.info("Stopped")
     }
 

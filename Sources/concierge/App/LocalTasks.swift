@@ -35,10 +35,10 @@ enum LocalTasks {
                     throw error
                 }
             }
-            try? await opened.store.close()
+            await StoreFactory.close(opened.store, logger: logger)
             return run
         } catch {
-            try? await opened.store.close()
+            await StoreFactory.close(opened.store, logger: logger)
             throw error
         }
     }

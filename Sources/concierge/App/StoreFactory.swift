@@ -55,11 +55,21 @@ enum StoreFactory {
         let opened = try open(configuration, logger: logger)
         do {
             let result = try await run(opened, body)
-            try? await opened.store.close()
+            await close(opened.store, logger: logger)
             return result
         } catch {
-            try? await opened.store.close()
+            await close(opened.store, logger: logger)
             throw error
+        }
+    }
+
+    /// Closes a store at the end of a command or the server; a failure is logged, not thrown (the work is done, and
+    /// an SQLite store that does not close only leaves its WAL behind for the next open to recover).
+    static func close(_ store: any Store, logger: Logger) async {
+        do {
+            try await store.close()
+        } catch {
+            logger.error("Store did not close cleanly", metadata: ["error.message": .string("\(error)")])
         }
     }
 

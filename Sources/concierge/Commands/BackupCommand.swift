@@ -32,10 +32,10 @@ struct BackupCommand: AsyncParsableCommand {
             do {
                 report = try await store.backup(to: destination)
             } catch {
-                try? await store.close()
+                await StoreFactory.close(store, logger: logger)
                 throw error
             }
-            try? await store.close()
+            await StoreFactory.close(store, logger: logger)
             print("Backed up \(configuration.sqlitePath) to \(report.path): \(report.bytes) bytes, schema version \(report.schemaVersion), integrity ok.")
         } catch {
             printError(StartupError.describe(error))

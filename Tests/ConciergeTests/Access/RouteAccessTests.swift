@@ -89,7 +89,7 @@ import Testing
                     }
                 }
             }
-            await assembly.close()
+            await assembly.close(logger: .quiet)
         }
     }
 }

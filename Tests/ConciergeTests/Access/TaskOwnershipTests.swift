@@ -57,7 +57,7 @@ import Testing
                 #expect(cancelled.status == .ok)
                 #expect(cancelled.body.json["status"] as? String == "cancelled")
             }
-            await assembly.close()
+            await assembly.close(logger: .quiet)
         }
     }
 }

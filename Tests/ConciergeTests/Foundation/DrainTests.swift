@@ -45,7 +45,7 @@ import Testing
                 #expect(ready.status == .serviceUnavailable)
                 try await group.waitForAll()
             }
-            await assembly.close()
+            await assembly.close(logger: .quiet)
         }
     }
 }

@@ -23,7 +23,7 @@ import Yams
             configuration.dataDirectory = directory
             let server = ConciergeServer(configuration: configuration, logger: Logger(label: "test"), registry: PrometheusCollectorRegistry())
             let assembly = try await server.assemble(signals: false)
-            await assembly.close()
+            await assembly.close(logger: .quiet)
             return Set(assembly.routes.routes.map { "\($0.method.rawValue) \($0.path)" })
         }
     }

@@ -53,6 +53,9 @@ import Testing
         try await TemporaryDirectory.with { directory in
             try await Self.checkLifecycle(directory: directory, environment: Self.environment(directory), backend: "sqlite")
             #expect(FileManager.default.fileExists(atPath: "\(directory)/data/concierge.sqlite"))
+            // A clean stop checkpointed the WAL and removed it: the database is one file again
+            #expect(!FileManager.default.fileExists(atPath: "\(directory)/data/concierge.sqlite-wal"))
+            #expect(!FileManager.default.fileExists(atPath: "\(directory)/data/concierge.sqlite-shm"))
         }
     }
 

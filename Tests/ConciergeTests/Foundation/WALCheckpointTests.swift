@@ -28,4 +28,19 @@ import Testing
             try await store.close()
         }
     }
+
+    @Test func closingTheStoreCheckpointsAndRemovesTheWAL() async throws {
+        try await TemporaryDirectory.with { directory in
+            // Given a store that has written (the migrations) and been read
+            let store = try SQLiteStore(dataDirectory: directory, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+            _ = try await store.migrate()
+            _ = try await store.appliedMigrations()
+            #expect(FileManager.default.fileExists(atPath: "\(directory)/concierge.sqlite-wal"))
+            // When it closes
+            try await store.close()
+            // Then its last connection checkpointed the WAL and removed it and the shared-memory file
+            #expect(!FileManager.default.fileExists(atPath: "\(directory)/concierge.sqlite-wal"))
+            #expect(!FileManager.default.fileExists(atPath: "\(directory)/concierge.sqlite-shm"))
+        }
+    }
 }

@@ -33,7 +33,7 @@ import Testing
                 await assembly.group.triggerGracefulShutdown()
                 try await group.waitForAll()
             }
-            await assembly.close()
+            await assembly.close(logger: .quiet)
         }
     }
 
