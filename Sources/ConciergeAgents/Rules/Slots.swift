@@ -10,7 +10,7 @@ enum Slots {
 
     /// The place after `in`/`for`/`at` (up to four words, stopping at time words), or capitalised words before
     /// `anchor` ("London weather"). `there` means `previous`.
-    static func place(in clause: String, before anchor: Regex<Substring>? = nil, previous: String?) -> String? {
+    static func place(in clause: String, before anchor: String? = nil, previous: String?) -> String? {
         if clause.matches(#"\b(there|that city|that place)\b"#), let previous {
             return previous
         }
@@ -25,8 +25,9 @@ enum Slots {
             let name = taken.joined(separator: " ")
             if !name.isEmpty, !["the", "a", "an"].contains(name.lowercased()) { return capitalised(name) }
         }
-        if let anchor, let match = clause.firstMatch(of: anchor) {
-            let before = tokens(String(clause[..<match.range.lowerBound]))
+        if let anchor, let regex = PatternCache.regex(anchor, caseInsensitive: true),
+           let match = regex.firstMatch(in: clause, range: NSRange(clause.startIndex..., in: clause)), let range = Range(match.range, in: clause) {
+            let before = tokens(String(clause[..<range.lowerBound]))
             let capitals = before.reversed().prefix { $0.first?.isUppercase == true && !["What", "How", "Is", "Will", "Get", "Show", "Tell", "The"].contains($0) }
             if !capitals.isEmpty { return capitals.reversed().joined(separator: " ") }
         }
@@ -51,7 +52,7 @@ enum Slots {
     /// A small count written as digits or a word ("the three most-starred", "top 5").
     static func count(in clause: String) -> Int? {
         let lower = clause.lowercased()
-        if let match = lower.firstMatch(of: /\b(?:top|first|best|most|the)?\s*(\d{1,2})\b(?!\s*(?:%|km|kg|days?|hours?))/), let value = Int(match.output.1) {
+        if let parts = lower.captures(#"\b(?:top|first|best|most|the)?\s*(\d{1,2})\b(?!\s*(?:%|km|kg|days?|hours?))"#), let value = Int(parts[1]) {
             return value
         }
         for (word, value) in numberWords where lower.matches("\\b\(word)\\b") { return value }

@@ -8,7 +8,7 @@ enum WeatherRule {
     static func match(_ clause: String, _ context: RuleContext) -> RuleMatch? {
         let isStrong = clause.matches(strong)
         guard isStrong || clause.matches(weak) else { return nil }
-        guard let place = Slots.place(in: clause, before: /(?i)\b(?:weather|forecast)\b/, previous: context.lastPlace) else { return nil }
+        guard let place = Slots.place(in: clause, before: #"\b(?:weather|forecast)\b"#, previous: context.lastPlace) else { return nil }
         var arguments: [String: JSONValue] = ["location": .string(place)]
         if let days = clause.captures(#"\bnext\s+(\d{1,2})\s+days\b"#).flatMap({ Int($0[1]) }) {
             arguments["days"] = .number(Double(min(max(days, 1), 16)))
