@@ -102,6 +102,14 @@ import Testing
             #expect((long.json["error"] as? [String: Any])?["message"] as? String == "task is 201 characters long; the limit is 200")
             #expect(try await Self.submit(port, ["task": "x", "wait": 61]).status == .badRequest)
             #expect(try await Self.submit(port, ["task": "x", "planner": "magic"]).status == .badRequest)
+            // A field of the wrong type is named; a missing task is required
+            let typed = try await Self.submit(port, ["task": "x", "wait": "soon"])
+            #expect(typed.status == .badRequest)
+            #expect((typed.json["error"] as? [String: Any])?["message"] as? String == "Field 'wait' has the wrong type: expected a number.")
+            let untyped = try await Self.submit(port, ["task": 5])
+            #expect((untyped.json["error"] as? [String: Any])?["message"] as? String == "Field 'task' has the wrong type: expected a string.")
+            let missing = try await Self.submit(port, ["wait": 1])
+            #expect((missing.json["error"] as? [String: Any])?["message"] as? String == "task is required.")
             #expect(try await HTTPProbe.request(port: port, "/v1/tasks/task_nope").status == .notFound)
             #expect(try await HTTPProbe.request(port: port, "/v1/tasks?status=done").status == .badRequest)
         }

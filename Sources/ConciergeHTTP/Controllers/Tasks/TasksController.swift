@@ -26,7 +26,9 @@ public struct TasksController: Sendable {
         group.get("/{id}/events") { request, context in try await self.events(request, context: context) }
     }
 
-    struct CreateBody: Decodable {
+    /// `POST /v1/tasks`'s body, read by hand from the parsed JSON (every submission pays for it): an optional field
+    /// may be missing or null, a field of the wrong type is a 400 naming it, unknown fields are ignored.
+    struct CreateBody {
         var task: String?
         var outputSchema: JSONValue?
         var wait: Double?
@@ -34,15 +36,27 @@ public struct TasksController: Sendable {
         var metadata: JSONValue?
         var planner: String?
 
-        enum CodingKeys: String, CodingKey {
-            case task, wait, metadata, planner
-            case outputSchema = "output_schema"
-            case idempotencyKey = "idempotency_key"
+        init(json: JSONFields) throws(JSONShapeError) {
+            task = try json.optionalString("task")
+            outputSchema = json.value("output_schema")
+            wait = try json.optionalDouble("wait")
+            idempotencyKey = try json.optionalString("idempotency_key")
+            metadata = json.value("metadata")
+            planner = try json.optionalString("planner")
+        }
+
+        static func decode(_ request: Request, context: AppRequestContext) async throws -> CreateBody {
+            let json = try await JSONBodyDecoder.json(from: request, context: context)
+            do {
+                return try CreateBody(json: JSONFields(json))
+            } catch {
+                throw APIError.badRequest(error.description, code: "invalid_json")
+            }
         }
     }
 
     func create(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let body = try await JSONBodyDecoder.decode(CreateBody.self, from: request, context: context)
+        let body = try await CreateBody.decode(request, context: context)
         guard let task = body.task else { throw APIError.badRequest("task is required.") }
         let wait = body.wait ?? 0
         guard wait.isFinite, (0...60).contains(wait) else { throw APIError.badRequest("wait must be a number of seconds from 0 to 60.") }
