@@ -20,6 +20,9 @@ enum LocalTasks {
                 )
                 do {
                     let jobs = try JobsComposition.jobStore(for: opened.store)
+                    // `--verbose` prints each event as it is written: written at once, it shows as it happens.
+                    var configuration = configuration
+                    if verbose { configuration.tasksProgressIntervalMilliseconds = 0 }
                     let service = TasksComposition.service(
                         configuration, runs: try TasksComposition.runStore(for: opened.store), jobs: jobs.store, model: models.router, httpClient: models.httpClient,
                         metrics: NOOPMetricsHandler.instance, logger: logger
