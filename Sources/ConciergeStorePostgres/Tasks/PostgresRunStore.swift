@@ -105,62 +105,63 @@ extension PostgresStore: RunStore {
     public func commit(_ writes: [RunWrite]) async throws -> [RunWriteResult] {
         let encoded = try writes.map { write in (write, try write.run.map(RunCoding.encode), try write.call.map(RunCoding.encode)) }
         let logger = self.logger
+        // One write is one statement, atomic on its own: one round trip instead of BEGIN, up to four statements and
+        // COMMIT. A batch (the group commit's) is one transaction of such statements.
+        if let (write, document, callDocument) = encoded.first, encoded.count == 1 {
+            return [try await Self.apply(write, document: document, callDocument: callDocument, logger: logger) { query in
+                try await client.query(query, logger: logger)
+            }]
+        }
         return try await transaction { connection in
             var appended: [RunWriteResult] = []
             for (write, document, callDocument) in encoded {
-                appended.append(try await Self.apply(write, document: document, callDocument: callDocument, on: connection, logger: logger))
+                appended.append(try await Self.apply(write, document: document, callDocument: callDocument, logger: logger) { query in
+                    try await connection.query(query, logger: logger)
+                })
             }
             return appended
         }
     }
 
-    /// One write's statements: the document and the event counter move in one UPDATE (a cancelled run keeps its
-    /// document), and the events go in one INSERT.
+    /// One write as one statement: the UPDATE moves the document (a cancelled run keeps its own), the job link and the
+    /// event counter, and the journaled call and the events are inserted from its result, so nothing is written for
+    /// a run that does not exist (which is an error).
     private static func apply(
-        _ write: RunWrite, document: String?, callDocument: String?, on connection: PostgresConnection, logger: Logger
+        _ write: RunWrite, document: String?, callDocument: String?, logger: Logger,
+        run: (PostgresQuery) async throws -> PostgresRowSequence
     ) async throws -> RunWriteResult {
         let now = Date()
-        if let jobID = write.jobID {
-            try await connection.query("UPDATE task_runs SET job_id = \(jobID) WHERE id = \(write.runID)", logger: logger)
-        }
-        if let call = write.call, let callDocument {
-            try await connection.query(
-                """
-                INSERT INTO task_steps (run_id, step_id, status, document, updated_at)
-                VALUES (\(write.runID), \(call.stepID), \(call.status.rawValue), \(callDocument), \(now))
-                ON CONFLICT (run_id, step_id) DO UPDATE SET status = excluded.status, document = excluded.document, updated_at = excluded.updated_at
-                """,
-                logger: logger
-            )
-        }
-        guard write.run != nil || !write.events.isEmpty else { return RunWriteResult(events: [], savedDocument: false) }
         let status = write.run?.status.rawValue
-        let rows = try await connection.query(
+        let count = write.events.count
+        let rows = try await run(
             """
-            UPDATE task_runs SET event_seq = event_seq + \(write.events.count),
-                status = CASE WHEN status = 'cancelled' OR \(status)::TEXT IS NULL THEN status ELSE \(status) END,
-                document = CASE WHEN status = 'cancelled' OR \(document)::TEXT IS NULL THEN document ELSE \(document) END,
-                updated_at = \(now)
-            WHERE id = \(write.runID) RETURNING event_seq, status
-            """,
-            logger: logger
+            WITH r AS (
+                UPDATE task_runs SET event_seq = event_seq + \(count),
+                    status = CASE WHEN status = 'cancelled' OR \(status)::TEXT IS NULL THEN status ELSE \(status) END,
+                    document = CASE WHEN status = 'cancelled' OR \(document)::TEXT IS NULL THEN document ELSE \(document) END,
+                    job_id = COALESCE(\(write.jobID)::BIGINT, job_id),
+                    updated_at = \(now)
+                WHERE id = \(write.runID) RETURNING event_seq, status
+            ), s AS (
+                INSERT INTO task_steps (run_id, step_id, status, document, updated_at)
+                SELECT \(write.runID), \(write.call?.stepID)::TEXT, \(write.call?.status.rawValue)::TEXT, \(callDocument)::TEXT, \(now)
+                FROM r WHERE \(callDocument)::TEXT IS NOT NULL
+                ON CONFLICT (run_id, step_id) DO UPDATE SET status = excluded.status, document = excluded.document, updated_at = excluded.updated_at
+            ), e AS (
+                INSERT INTO task_events (run_id, sequence, type, data, created_at)
+                SELECT \(write.runID), r.event_seq - \(count) + e.ord, e.type, e.data, \(now)
+                FROM r, unnest(\(write.events.map(\.type))::TEXT[], \(write.events.map(\.data.jsonText))::TEXT[]) WITH ORDINALITY AS e(type, data, ord)
+            )
+            SELECT event_seq, status FROM r
+            """
         )
         var last: Int64?
         var stored: String?
         for try await (value, storedStatus) in rows.decode((Int64, String).self) { (last, stored) = (value, storedStatus) }
+        guard let last else { throw TaskError(.notFound, "run \(write.runID) does not exist") }
         // The document was replaced unless the run had been cancelled (then the status stays 'cancelled').
         let saved = status != nil && stored == status
-        guard !write.events.isEmpty else { return RunWriteResult(events: [], savedDocument: saved) }
-        guard let last else { throw TaskError(.notFound, "run \(write.runID) does not exist") }
-        let first = Int(last) - write.events.count + 1
-        try await connection.query(
-            """
-            INSERT INTO task_events (run_id, sequence, type, data, created_at)
-            SELECT \(write.runID), \(first) + e.ord - 1, e.type, e.data, \(now)
-            FROM unnest(\(write.events.map(\.type))::TEXT[], \(write.events.map(\.data.jsonText))::TEXT[]) WITH ORDINALITY AS e(type, data, ord)
-            """,
-            logger: logger
-        )
+        let first = Int(last) - count + 1
         return RunWriteResult(
             events: write.events.enumerated().map { RunEvent(sequence: first + $0.offset, type: $0.element.type, data: $0.element.data) },
             savedDocument: saved
