@@ -7,8 +7,9 @@
 #   - runs/s with the server on one core (taskset -c 0) and on both, SQLite and PostgreSQL (fsync=on), LLM planner;
 #     and SQLite with the rule planner (no model call)
 #   - lone-run latency (one client, submit with wait -> finished run): p50/p99
-#   - resident memory with 1,000 runs in flight (model answering after SLOW_S=10 s; VmRSS sampled, VmHWM), all executing
-#     at once and with a bounded pool (BOUNDED=64 executing, the rest queued; sampled for SAMPLE_S=25 s)
+#   - resident memory with 1,000 runs in flight (model answering after SLOW_S=10 s; VmRSS sampled, VmHWM): all executing
+#     at once with 1,000 model calls open; with a bounded pool (BOUNDED=64 executing, the rest queued); all executing
+#     with the deployment's default max_concurrency (64 calls open); the last two sampled for SAMPLE_S=25 s
 #   - SIGKILL: the server is killed while runs are in flight; after a restart every accepted run must finish
 #
 # Usage: scripts/bench/tasks.sh            (env: DURATION=10 CONC=64 PGPORT=55498 INFLIGHT=1000 SKIP_PG=)
@@ -123,7 +124,7 @@ measure() {  # measure LABEL PLANNER QUERY_CMD… (server env in SERVER_ENV, the
   [ "$wrong" = 0 ] || { echo "$wrong runs were not planned and judged by the scripted model" >&2; exit 1; }
 }
 
-inflight_line=""; bounded_line=""; kill_line=""
+inflight_line=""; bounded_line=""; gated_line=""; kill_line=""
 if [ -z "${PG_ONLY:-}" ]; then  # (the SQLite sections, to the matching `fi` below)
 # --- SQLite ---
 sq() { sqlite3 "$work/sqlite/concierge.sqlite" "$1"; }
@@ -169,24 +170,39 @@ stop_server
 check_runs sq
 inflight_line="$INFLIGHT runs submitted without wait against a model answering after ${SLOW_S:-10} s per call (jobs concurrency $INFLIGHT, server on one core): idle RSS $idle MB; at most $peak_flight runs unfinished at a sample; peak sampled VmRSS $peak_rss MB, VmHWM $hwm MB."
 
+# Sampled in-flight memory: INFLIGHT runs submitted to a fresh store, RSS and the runs' states sampled for SAMPLE_S
+# seconds, then the server stopped. sample_inflight NAME CONFIG JOBS_CONCURRENCY -> "unfinished executing rss hwm"
+sample_inflight() {
+  local dir="$work/sqlite-$1" flight executing rss
+  CONCIERGE_DATA_DIR="$dir" "$BIN" migrate >/dev/null
+  local skey; skey=$(new_key env CONCIERGE_DATA_DIR="$dir")
+  start_server 0 "$2" CONCIERGE_DATA_DIR="$dir" CONCIERGE_JOBS_CONCURRENCY="$3"
+  submit_inflight "$skey"
+  local most=0 most_executing=0 peak=0
+  for _ in $(seq $(( ${SAMPLE_S:-25} * 10 ))); do
+    flight=$(sqlite3 "$dir/concierge.sqlite" "SELECT COUNT(*) FROM task_runs WHERE status NOT IN ('succeeded', 'failed', 'cancelled')")
+    executing=$(sqlite3 "$dir/concierge.sqlite" "SELECT COUNT(*) FROM jobs WHERE queue = 'tasks' AND state = 'active'")
+    rss=$(rss_mb "$server_pid" VmRSS)
+    [ "$flight" -gt "$most" ] && most=$flight
+    [ "$executing" -gt "$most_executing" ] && most_executing=$executing
+    [ "$rss" -gt "$peak" ] && peak=$rss
+    sleep 0.1
+  done
+  local hwm; hwm=$(rss_mb "$server_pid" VmHWM)
+  stop_server
+  echo "$most $most_executing $peak $hwm"
+}
+
 # --- the same 1,000 runs in flight with a bounded worker pool (BOUNDED=64 run at once, the rest wait in the durable
-# queue, as a deployment with a provider concurrency limit would run): sampled for SAMPLE_S seconds, then stopped ---
-bdir="$work/sqlite-bounded"
-CONCIERGE_DATA_DIR="$bdir" "$BIN" migrate >/dev/null; bkey=$(new_key env CONCIERGE_DATA_DIR="$bdir")
-start_server 0 "$work/slow.yaml" CONCIERGE_DATA_DIR="$bdir" CONCIERGE_JOBS_CONCURRENCY="${BOUNDED:-64}"
-submit_inflight "$bkey"
-bq() { sqlite3 "$bdir/concierge.sqlite" "$1"; }
-bounded_flight=0; bounded_rss=0
-for _ in $(seq $(( ${SAMPLE_S:-25} * 10 ))); do
-  flight=$(bq "SELECT COUNT(*) FROM task_runs WHERE status NOT IN ('succeeded', 'failed', 'cancelled')")
-  rss=$(rss_mb "$server_pid" VmRSS)
-  [ "$flight" -gt "$bounded_flight" ] && bounded_flight=$flight
-  [ "$rss" -gt "$bounded_rss" ] && bounded_rss=$rss
-  sleep 0.1
-done
-bounded_hwm=$(rss_mb "$server_pid" VmHWM)
-stop_server
-bounded_line="The same $INFLIGHT runs with a bounded pool (jobs concurrency ${BOUNDED:-64}; the others wait in the durable queue), sampled for ${SAMPLE_S:-25} s: at most $bounded_flight runs unfinished at a sample; peak sampled VmRSS $bounded_rss MB, VmHWM $bounded_hwm MB."
+# queue, as a deployment with a provider concurrency limit would run) ---
+read -r bounded_flight bounded_executing bounded_rss bounded_hwm < <(sample_inflight bounded "$work/slow.yaml" "${BOUNDED:-64}")
+bounded_line="The same $INFLIGHT runs with a bounded pool (jobs concurrency ${BOUNDED:-64}; the others wait in the durable queue), sampled for ${SAMPLE_S:-25} s: at most $bounded_flight runs unfinished and $bounded_executing executing at a sample; peak sampled VmRSS $bounded_rss MB, VmHWM $bounded_hwm MB."
+
+# --- the same 1,000 runs all executing at once, with the model deployment at its default max_concurrency (64 calls
+# open; the other runs wait for a slot in the router, as they would behind any provider's concurrency limit) ---
+config "$work/gated.yaml" "$SLOW_PORT"; sed -i 's/ max_concurrency: 2048,//' "$work/gated.yaml"
+read -r gated_flight gated_executing gated_rss gated_hwm < <(sample_inflight gated "$work/gated.yaml" "$INFLIGHT")
+gated_line="The same $INFLIGHT runs all executing at once (jobs concurrency $INFLIGHT) with the deployment's default max_concurrency (64 model calls open, the other runs waiting for a slot), sampled for ${SAMPLE_S:-25} s: at most $gated_flight runs unfinished and $gated_executing executing at a sample; peak sampled VmRSS $gated_rss MB, VmHWM $gated_hwm MB."
 
 # --- SIGKILL while runs are in flight (SQLite) ---
 start_server 0 "$work/slow.yaml" CONCIERGE_DATA_DIR="$work/sqlite" CONCIERGE_JOBS_LEASE_S=3 CONCIERGE_JOBS_HEARTBEAT_S=1
@@ -247,5 +263,7 @@ echo
 echo "$inflight_line"
 echo
 echo "$bounded_line"
+echo
+echo "$gated_line"
 echo
 echo "$kill_line"
