@@ -96,6 +96,18 @@ import Testing
         #expect(APIKeySecret.hash("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
     }
 
+    @Test func theBearerSchemeIgnoresCaseAndNothingElse() async throws {
+        try await Self.with { h in
+            let admin = h.keys.secrets[.admin]!
+            for (scheme, status) in [("bEaReR", HTTPResponse.Status.ok), ("BEARER", .ok), ("Basic", .unauthorized), ("Bearers", .unauthorized)] {
+                var headers = HTTPFields()
+                headers[.authorization] = "\(scheme) \(admin)"
+                let answer = try await h.get("/admin/keys", headers)
+                #expect(answer.status == status, "\(scheme)")
+            }
+        }
+    }
+
     @Test func xAPIKeyWorksAndTwoCredentialsOrAnOversizedOneAreRefused() async throws {
         try await Self.with { h in
             let admin = h.keys.secrets[.admin]!
