@@ -57,6 +57,14 @@ public struct EmbeddingResponse: Sendable, Hashable {
 /// The aliases and deployments a gateway offers, for `GET /v1/models`.
 public protocol ModelCatalog: Sendable {
     var modelListings: [ModelListing] { get }
+    /// True when `id` is one of ``modelListings``; asked on every gateway call, so a catalog answers it from a table.
+    func lists(_ id: String) -> Bool
+}
+
+extension ModelCatalog {
+    public func lists(_ id: String) -> Bool {
+        modelListings.contains { $0.id == id }
+    }
 }
 
 public struct ModelListing: Sendable, Hashable {

@@ -32,6 +32,8 @@ public struct JSONLogHandler: LogHandler {
 
     public func log(event: LogEvent) {
         var merged = metadata
+        // Room for the event's own keys up front: one copy of the handler's metadata, not a copy and then regrowths.
+        merged.reserveCapacity(metadata.count + (event.metadata?.count ?? 0))
         if let provided = metadataProvider?.get() { merged.merge(provided) { _, new in new } }
         if let extra = event.metadata { merged.merge(extra) { _, new in new } }
         let requestID = merged.removeValue(forKey: "request.id")
@@ -45,7 +47,9 @@ public struct JSONLogHandler: LogHandler {
     }
 
     func jsonLine(timestamp: String, event: LogEvent, requestID: Logger.Metadata.Value?, metadata: Logger.Metadata) -> String {
-        var line = "{\"timestamp\":\"\(timestamp)\",\"level\":\"\(event.level.rawValue)\",\"service\":"
+        var line = ""
+        line.reserveCapacity(320)  // an access-log line is about 250 bytes: written without regrowing
+        line += "{\"timestamp\":\"\(timestamp)\",\"level\":\"\(event.level.rawValue)\",\"service\":"
         JSONText.appendString(service, to: &line)
         line += ",\"message\":"
         JSONText.appendString(SecretScrubber.scrub(event.message.description), to: &line)

@@ -134,15 +134,19 @@ struct JSONTextParser {
     private mutating func string() throws(Invalid) -> String {
         index += 1
         let start = index
+        var ascii = true
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                guard let text = String(validating: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self) else { throw Invalid() }
+                let raw = UnsafeBufferPointer(rebasing: bytes[start..<index])
+                // ASCII is valid UTF-8 as it stands: only other text pays for `String(validating:)` (generic, unspecialised).
+                guard let text = ascii ? String(decoding: raw, as: UTF8.self) : String(validating: raw, as: UTF8.self) else { throw Invalid() }
                 index += 1
                 return text
             }
             if byte == UInt8(ascii: "\\") { break }
             guard byte >= 0x20 else { throw Invalid() }
+            ascii = ascii && byte < 0x80
             index += 1
         }
         var scratch = Array(bytes[start..<index])

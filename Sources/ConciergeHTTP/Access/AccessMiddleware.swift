@@ -123,7 +123,8 @@ public struct AccessMiddleware: RouterMiddleware {
         }
         guard let value = authorization.first, value.utf8.count <= maxCredentialLength else { throw APIError.unauthenticated }
         let parts = value.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else { throw APIError.unauthenticated }
+        // The scheme compared byte by byte, ignoring ASCII case (no lower-cased copy per request).
+        guard parts.count == 2, parts[0].utf8.elementsEqual("bearer".utf8, by: { $0 | 0x20 == $1 }) else { throw APIError.unauthenticated }
         return HeaderText.trimmingSpaces(parts[1])
     }
 

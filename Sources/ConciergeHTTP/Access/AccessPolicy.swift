@@ -8,13 +8,22 @@ public struct AccessPolicy: Sendable {
         /// nil: any method.
         public var method: HTTPRequest.Method?
         /// A path template: `{name}` matches one segment, a trailing `**` any rest (including nothing).
-        public var path: String
+        public var path: String {
+            didSet { parts = Self.parts(of: path) }
+        }
         public var minimum: Role
+        /// The template's segments, split once rather than on every request.
+        private(set) var parts: [Substring]
 
         public init(_ method: HTTPRequest.Method?, _ path: String, _ minimum: Role) {
             self.method = method
             self.path = path
             self.minimum = minimum
+            self.parts = Self.parts(of: path)
+        }
+
+        static func parts(of template: String) -> [Substring] {
+            template.split(separator: "/", omittingEmptySubsequences: true)
         }
     }
 
@@ -49,13 +58,12 @@ public struct AccessPolicy: Sendable {
     public func minimumRole(_ method: HTTPRequest.Method, _ path: String) -> Role {
         let segments = path.split(separator: "/", omittingEmptySubsequences: true)
         for rule in rules where rule.method == nil || rule.method == method || (rule.method == .get && method == .head) {
-            if Self.matches(rule.path, segments) { return rule.minimum }
+            if Self.matches(rule.parts, segments) { return rule.minimum }
         }
         return .admin
     }
 
-    static func matches(_ template: String, _ segments: [Substring]) -> Bool {
-        let parts = template.split(separator: "/", omittingEmptySubsequences: true)
+    static func matches(_ parts: [Substring], _ segments: [Substring]) -> Bool {
         if parts.last == "**" {
             let fixed = parts.dropLast()
             guard segments.count >= fixed.count else { return false }

@@ -67,7 +67,7 @@ extension ModelsGatewayController {
         case .array(let items) where !items.isEmpty && items.allSatisfy({ $0.stringValue != nil }): inputs = items.compactMap(\.stringValue)
         default: throw GatewayError.invalid("input must be a string or a non-empty array of strings.", param: "input")
         }
-        guard catalog.modelListings.contains(where: { $0.id == body.model }) else {
+        guard catalog.lists(body.model) else {
             throw LLMError(.unknownModel, "The model '\(body.model)' does not exist.")
         }
         // Embeddings spend money too: the same worst-case reservation as a chat call whose prompt is the inputs and

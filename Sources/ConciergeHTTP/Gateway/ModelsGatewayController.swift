@@ -65,7 +65,7 @@ public struct ModelsGatewayController: Sendable {
         do {
             body = try GatewayChatRequest.decode(try await JSONBodyDecoder.json(from: request, context: context))
             chatRequest = try body.chatRequest()
-            guard catalog.modelListings.contains(where: { $0.id == chatRequest.model }) else {
+            guard catalog.lists(chatRequest.model) else {
                 throw LLMError(.unknownModel, "The model '\(chatRequest.model)' does not exist.")
             }
         } catch {

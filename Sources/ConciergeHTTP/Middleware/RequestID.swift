@@ -17,11 +17,18 @@ public enum RequestID {
         var generator = SystemRandomNumberGenerator()
         let high = generator.next() as UInt64
         let low = generator.next() as UInt64
-        return hex(high) + hex(low)
+        // Written in place: `String(_:radix:)` and padding made three intermediate strings per request.
+        return String(unsafeUninitializedCapacity: 32) { buffer in
+            for index in 0..<16 {
+                buffer[index] = hexDigit(high >> (60 - 4 * UInt64(index)))
+                buffer[16 + index] = hexDigit(low >> (60 - 4 * UInt64(index)))
+            }
+            return 32
+        }
     }
 
-    private static func hex(_ value: UInt64) -> String {
-        let digits = String(value, radix: 16)
-        return String(repeating: "0", count: 16 - digits.count) + digits
+    private static func hexDigit(_ value: UInt64) -> UInt8 {
+        let nibble = UInt8(truncatingIfNeeded: value & 0x0F)
+        return nibble < 10 ? 0x30 + nibble : 0x57 + nibble
     }
 }

@@ -32,14 +32,6 @@ public final class LLMMetrics: Sendable {
         }
     }
 
-    func usage(deployment: String, model: String, usage: TokenUsage, cost: MicroUSD) {
-        let labels = [("deployment", deployment), ("model", model)]
-        if usage.promptTokens > 0 { counter(Self.tokensTotal, labels + [("type", "prompt")]).increment(by: usage.promptTokens) }
-        if usage.completionTokens > 0 { counter(Self.tokensTotal, labels + [("type", "completion")]).increment(by: usage.completionTokens) }
-        if usage.cachedTokens > 0 { counter(Self.tokensTotal, labels + [("type", "cached")]).increment(by: usage.cachedTokens) }
-        if cost.value > 0 { floatCounter(Self.costTotal, labels).increment(by: cost.usd) }
-    }
-
     func quota(deployment: String, remaining: Int, type: String) {
         gauge(Self.quotaRemaining, [("deployment", deployment), ("type", type)]).record(remaining)
     }
@@ -52,13 +44,13 @@ public final class LLMMetrics: Sendable {
         counter(Self.cacheLookups, [("result", hit ? "hit" : "miss")]).increment()
     }
 
-    private func counter(_ label: String, _ dimensions: [(String, String)]) -> Counter { counters.handle(label, dimensions) }
+    func counter(_ label: String, _ dimensions: [(String, String)]) -> Counter { counters.handle(label, dimensions) }
 
-    private func floatCounter(_ label: String, _ dimensions: [(String, String)]) -> FloatingPointCounter {
+    func floatCounter(_ label: String, _ dimensions: [(String, String)]) -> FloatingPointCounter {
         floatCounters.handle(label, dimensions)
     }
 
-    private func timer(_ label: String, _ dimensions: [(String, String)]) -> Timer { timers.handle(label, dimensions) }
+    func timer(_ label: String, _ dimensions: [(String, String)]) -> Timer { timers.handle(label, dimensions) }
 
     private func gauge(_ label: String, _ dimensions: [(String, String)]) -> Gauge { gauges.handle(label, dimensions) }
 

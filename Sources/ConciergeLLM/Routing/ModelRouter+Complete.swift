@@ -75,8 +75,8 @@ extension ModelRouter {
         outcome: UsageOutcome, usage: TokenUsage, errorKind: String? = nil
     ) async -> MicroUSD {
         let cost = entry.settings.prices.cost(of: usage)
-        metrics.attempt(deployment: entry.name, model: entry.settings.model, outcome: outcome, duration: elapsed, timeToFirstToken: ttft)
-        metrics.usage(deployment: entry.name, model: entry.settings.model, usage: usage, cost: cost)
+        entry.series.attempt(outcome: outcome, duration: elapsed, timeToFirstToken: ttft)
+        entry.series.usage(usage, cost: cost)
         let row = UsageRecord(
             time: wallClock(), operation: request.attribution.operation ?? operation, requestID: request.attribution.requestID,
             runID: request.attribution.runID, callerID: request.attribution.callerID, alias: request.model,

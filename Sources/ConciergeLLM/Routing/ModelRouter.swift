@@ -41,6 +41,8 @@ public final class ModelRouter: ChatModel, EmbeddingModel, ModelCatalog {
         let embeddings: (any EmbeddingModel)?
         let breaker: CircuitBreaker
         let limiter: ConcurrencyLimiter
+        /// Its per-call metric handles.
+        let series: LLMMetrics.Series
         var name: String { settings.name }
     }
 
@@ -73,7 +75,8 @@ public final class ModelRouter: ChatModel, EmbeddingModel, ModelCatalog {
             metrics.circuit(deployment: name, open: false)
             entries[name] = Entry(
                 settings: deployment.settings, chat: deployment.chat, embeddings: deployment.embeddings, breaker: breaker,
-                limiter: ConcurrencyLimiter(limit: deployment.settings.maxConcurrency)
+                limiter: ConcurrencyLimiter(limit: deployment.settings.maxConcurrency),
+                series: metrics.series(deployment: name, model: deployment.settings.model)
             )
         }
         for (alias, chain) in aliases {
@@ -104,6 +107,10 @@ public final class ModelRouter: ChatModel, EmbeddingModel, ModelCatalog {
     /// Each deployment's breaker state, for readiness and tests.
     public var circuitStates: [String: CircuitBreaker.State] {
         entries.mapValues(\.breaker.state)
+    }
+
+    public func lists(_ id: String) -> Bool {
+        aliases[id] != nil || entries[id] != nil
     }
 
     public var modelListings: [ModelListing] {

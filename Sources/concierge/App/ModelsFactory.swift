@@ -33,6 +33,9 @@ enum ModelsFactory {
         // A refused connection fails the attempt at once: the router retries and falls back itself, instead of
         // AsyncHTTPClient retrying the connection until the attempt's whole timeout has passed.
         clientConfiguration.connectionPool.retryConnectionEstablishment = false
+        // No tracer: Concierge bootstraps no tracing system, and with the default (the global no-op tracer)
+        // AsyncHTTPClient still opens a span and parses the URL into span attributes on every call.
+        clientConfiguration.tracing.tracer = nil
         let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
         let deployments = setup.deployments.map { settings -> ModelRouter.Deployment in
             let chat: any ChatModel =

@@ -91,6 +91,23 @@ import Testing
         }
     }
 
+    @Test func storedHashIsTheSHA256OfThePresentedKeyInLowerCaseHex() {
+        #expect(APIKeySecret.hash("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(APIKeySecret.hash("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+    }
+
+    @Test func theBearerSchemeIgnoresCaseAndNothingElse() async throws {
+        try await Self.with { h in
+            let admin = h.keys.secrets[.admin]!
+            for (scheme, status) in [("bEaReR", HTTPResponse.Status.ok), ("BEARER", .ok), ("Basic", .unauthorized), ("Bearers", .unauthorized)] {
+                var headers = HTTPFields()
+                headers[.authorization] = "\(scheme) \(admin)"
+                let answer = try await h.get("/admin/keys", headers)
+                #expect(answer.status == status, "\(scheme)")
+            }
+        }
+    }
+
     @Test func xAPIKeyWorksAndTwoCredentialsOrAnOversizedOneAreRefused() async throws {
         try await Self.with { h in
             let admin = h.keys.secrets[.admin]!

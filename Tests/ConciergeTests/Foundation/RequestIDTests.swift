@@ -34,4 +34,10 @@ import Testing
     @Test func generatedIDsDiffer() {
         #expect(RequestID.generate() != RequestID.generate())
     }
+
+    @Test func generatedIDsAre32LowerCaseHexDigitsCoveringEveryDigit() {
+        let ids = (0..<64).map { _ in RequestID.generate() }
+        #expect(ids.allSatisfy { $0.utf8.count == 32 && $0.allSatisfy { "0123456789abcdef".contains($0) } })
+        #expect(Set(ids.joined()) == Set("0123456789abcdef"))
+    }
 }

@@ -55,6 +55,14 @@ import Testing
         #expect(harness.ledger.all.isEmpty)
     }
 
+    @Test func listsExactlyItsAliasesAndDeployments() throws {
+        let harness = try RouterHarness(["a": [], "b": []])
+        let listed = harness.router.modelListings.map(\.id)
+        #expect(listed.allSatisfy { harness.router.lists($0) })
+        #expect(listed.contains("default") && listed.contains("a"))
+        #expect(!harness.router.lists("nope"))
+    }
+
     @Test func breakerOpensSkipsTheDeploymentAndClosesAfterAProbe() async throws {
         // Given a breaker that opens after 2 failures and no retries
         let harness = try RouterHarness(
