@@ -16,8 +16,7 @@ public enum UUIDText {
                     index += 1
                 }
                 let word = nibble < 16 ? high : low
-                let value = UInt8(truncatingIfNeeded: word >> (60 - 4 * UInt64(nibble % 16))) & 0x0F
-                buffer[index] = value < 10 ? 0x30 + value : 0x57 + value
+                buffer[index] = HexDigits.ascii(word >> (60 - 4 * UInt64(nibble % 16)))
                 index += 1
             }
             return index

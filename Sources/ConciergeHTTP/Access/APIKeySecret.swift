@@ -1,3 +1,4 @@
+import ConciergeCore
 import Crypto
 import Foundation
 
@@ -53,16 +54,12 @@ public struct APIKeySecret: Sendable, Hashable {
         return String(unsafeUninitializedCapacity: 2 * SHA256.byteCount) { buffer in
             var index = 0
             for byte in digest {
-                buffer[index] = hexDigit(byte >> 4)
-                buffer[index + 1] = hexDigit(byte & 0x0F)
+                buffer[index] = HexDigits.ascii(byte >> 4)
+                buffer[index + 1] = HexDigits.ascii(byte)
                 index += 2
             }
             return index
         }
-    }
-
-    private static func hexDigit(_ nibble: UInt8) -> UInt8 {
-        nibble < 10 ? 0x30 + nibble : 0x57 + nibble
     }
 
     /// Compares two hashes without an early exit, so timing reveals nothing about how much matched.

@@ -1,3 +1,5 @@
+import ConciergeCore
+
 /// Request ids: the client's `X-Request-ID` is kept only when it is a sane token.
 public enum RequestID {
     public static let maxLength = 128
@@ -20,15 +22,10 @@ public enum RequestID {
         // Written in place: `String(_:radix:)` and padding made three intermediate strings per request.
         return String(unsafeUninitializedCapacity: 32) { buffer in
             for index in 0..<16 {
-                buffer[index] = hexDigit(high >> (60 - 4 * UInt64(index)))
-                buffer[16 + index] = hexDigit(low >> (60 - 4 * UInt64(index)))
+                buffer[index] = HexDigits.ascii(high >> (60 - 4 * UInt64(index)))
+                buffer[16 + index] = HexDigits.ascii(low >> (60 - 4 * UInt64(index)))
             }
             return 32
         }
-    }
-
-    private static func hexDigit(_ value: UInt64) -> UInt8 {
-        let nibble = UInt8(truncatingIfNeeded: value & 0x0F)
-        return nibble < 10 ? 0x30 + nibble : 0x57 + nibble
     }
 }
