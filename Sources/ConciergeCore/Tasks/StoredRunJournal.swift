@@ -87,24 +87,16 @@ public final class StoredRunJournal: RunJournal, RunEventSink {
         if let timer { watch.cancel(timer) }
     }
 
-    /// Adds to the buffer and, when it was empty, arms the timer that writes it if nothing else does first.
+    /// Adds to the buffer and, when no timer is armed, arms the one that writes it if nothing else does first.
     private func buffer(_ add: (inout State) -> Void) {
-        let arm = state.withLock { state -> Bool in
+        state.withLock { state in
             add(&state)
-            return state.timer == nil && progressInterval > .zero
+            guard state.timer == nil, progressInterval > .zero else { return }
+            // Registering takes only the watch's own lock, and the watch calls `expire` outside it.
+            state.timer = watch.register(.now + progressInterval) { [self] in
+                Task { await self.flush() }
+            }
         }
-        guard arm else { return }
-        let token = watch.register(.now + progressInterval) { [self] in
-            Task { await self.flush() }
-        }
-        // The buffer may have been taken (and the timer slot found empty) between the two locks: then the timer
-        // just writes nothing when it fires.
-        let stale = state.withLock { state -> DeadlineWatch.Token? in
-            guard state.timer == nil else { return token }
-            state.timer = token
-            return nil
-        }
-        if let stale { watch.cancel(stale) }
     }
 
     private func commit(_ write: RunWrite) async throws {
