@@ -140,12 +140,18 @@ extension SQLiteStore: RunStore {
             saved = db.changesCount == 1
         }
         guard !write.events.isEmpty else { return (1, saved) }
-        let first = (try Int.fetchOne(db.cachedStatement(sql: "SELECT MAX(sequence) FROM task_events WHERE run_id = ?"), arguments: [write.runID]) ?? 0) + 1
+        return (try appendEvents(db, runID: write.runID, write.events, texts: eventTexts, now: now), saved)
+    }
+
+    /// Appends `events` (their data already written as `texts`) after the run's last event; returns the first one's
+    /// sequence number.
+    static func appendEvents(_ db: Database, runID: String, _ events: [RunWrite.Event], texts: [String], now: Double) throws -> Int {
+        let first = (try Int.fetchOne(db.cachedStatement(sql: "SELECT MAX(sequence) FROM task_events WHERE run_id = ?"), arguments: [runID]) ?? 0) + 1
         let insert = try db.cachedStatement(sql: "INSERT INTO task_events (run_id, sequence, type, data, created_at) VALUES (?, ?, ?, ?, ?)")
-        for (offset, event) in write.events.enumerated() {
-            try insert.execute(arguments: [write.runID, first + offset, event.type, eventTexts[offset], now])
+        for (offset, event) in events.enumerated() {
+            try insert.execute(arguments: [runID, first + offset, event.type, texts[offset], now])
         }
-        return (first, saved)
+        return first
     }
 
     public func events(runID: String, after: Int) async throws -> [RunEvent] {

@@ -28,13 +28,7 @@ extension SQLiteStore {
                     arguments: [run.status.rawValue, document, jobID, now, run.id]
                 )
                 guard db.changesCount == 1 else { throw Moved() }
-                let first = (try Int.fetchOne(db, sql: "SELECT MAX(sequence) FROM task_events WHERE run_id = ?", arguments: [run.id]) ?? 0) + 1
-                for (offset, event) in events.enumerated() {
-                    try db.execute(
-                        sql: "INSERT INTO task_events (run_id, sequence, type, data, created_at) VALUES (?, ?, ?, ?, ?)",
-                        arguments: [run.id, first + offset, event.type, eventTexts[offset], now]
-                    )
-                }
+                _ = try Self.appendEvents(db, runID: run.id, events, texts: eventTexts, now: now)
             }
         } catch is Moved {
             return false
