@@ -8,11 +8,7 @@ import ConciergeCore
 extension GatewayChatRequest {
     /// The request in `body`, or a 400 (`invalid_json`) saying which field is missing or of the wrong type.
     static func decode(_ body: JSONValue) throws -> GatewayChatRequest {
-        do {
-            return try GatewayChatRequest(json: JSONFields(body))
-        } catch {
-            throw APIError.badRequest(error.description, code: "invalid_json")
-        }
+        try JSONBodyDecoder.fields(of: body, GatewayChatRequest.init(json:))
     }
 
     init(json: JSONFields) throws(JSONShapeError) {

@@ -26,6 +26,23 @@ public enum JSONBodyDecoder {
         }
     }
 
+    /// The body read by hand: parsed by ``json(from:context:)``, then its fields taken by `read`.
+    public static func read<T>(
+        from request: Request, context: AppRequestContext, _ read: (JSONFields) throws(JSONShapeError) -> T
+    ) async throws -> T {
+        try fields(of: try await json(from: request, context: context), read)
+    }
+
+    /// `json`'s fields taken by `read`; a missing field or one of the wrong type is a 400 that names it (the rules of a
+    /// synthesized `Decodable`, see ``JSONFields``).
+    public static func fields<T>(of json: JSONValue, _ read: (JSONFields) throws(JSONShapeError) -> T) throws -> T {
+        do {
+            return try read(JSONFields(json))
+        } catch {
+            throw APIError.badRequest(error.description, code: "invalid_json")
+        }
+    }
+
     /// The whole body once `Content-Type` (415), size (413), emptiness and nesting depth (400) are checked.
     static func body(of request: Request, context: AppRequestContext) async throws -> ByteBuffer {
         let contentType = request.headers[.contentType]

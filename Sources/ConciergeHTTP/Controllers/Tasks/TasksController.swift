@@ -44,19 +44,10 @@ public struct TasksController: Sendable {
             metadata = json.value("metadata")
             planner = try json.optionalString("planner")
         }
-
-        static func decode(_ request: Request, context: AppRequestContext) async throws -> CreateBody {
-            let json = try await JSONBodyDecoder.json(from: request, context: context)
-            do {
-                return try CreateBody(json: JSONFields(json))
-            } catch {
-                throw APIError.badRequest(error.description, code: "invalid_json")
-            }
-        }
     }
 
     func create(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let body = try await CreateBody.decode(request, context: context)
+        let body = try await JSONBodyDecoder.read(from: request, context: context, CreateBody.init(json:))
         guard let task = body.task else { throw APIError.badRequest("task is required.") }
         let wait = body.wait ?? 0
         guard wait.isFinite, (0...60).contains(wait) else { throw APIError.badRequest("wait must be a number of seconds from 0 to 60.") }
