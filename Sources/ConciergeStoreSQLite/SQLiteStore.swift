@@ -12,7 +12,12 @@ public final class SQLiteStore: Store {
     private let checkpointer: WALCheckpointer
 
     /// Opens (creating if needed) the database file at `path`, creating its directory too.
-    public init(path: String, logger: Logger) throws {
+    public convenience init(path: String, logger: Logger) throws {
+        try self.init(path: path, checkpoints: WALCheckpointPolicy(), logger: logger)
+    }
+
+    /// Opens the database file at `path` with its own checkpoint policy (tests shorten it).
+    package init(path: String, checkpoints: WALCheckpointPolicy, logger: Logger) throws {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -30,7 +35,7 @@ public final class SQLiteStore: Store {
         }
         do {
             self.pool = try DatabasePool(path: path, configuration: configuration)
-            self.checkpointer = try WALCheckpointer(path: path, configuration: configuration, logger: logger)
+            self.checkpointer = try WALCheckpointer(path: path, writer: pool, configuration: configuration, policy: checkpoints, logger: logger)
         } catch {
             throw StoreError.unavailable("cannot open SQLite database at \(path): \(SQLiteStore.describe(error))")
         }

@@ -16,6 +16,7 @@
 #   QUICK=1: only the one-core runs/s + lone-run rows (no two-core rows, in-flight memory, SIGKILL or PostgreSQL),
 #   which hold the shared benchmark lock for about a minute. BIN=path measures another build (for before/after).
 #   PG_ONLY=1: only the PostgreSQL rows (with QUICK=1, only its one-core row).
+#   KEEP=1 leaves the work directory (databases, logs) in /tmp instead of removing it.
 #   BENCH_PERF_DIR=dir records a perf profile of the server during each measured one-core load (dir/<label>.data);
 #   BENCH_PERF_ARGS="-e context-switches -c 1" records where its threads switch instead of CPU samples.
 # Needs wrk, nginx (nginx-light), postgresql, sqlite3, python3. The load generator and the model fixture run on
@@ -39,6 +40,7 @@ cleanup() {  # TERM first: nginx's master stops its worker only then
   sleep 1
   for p in "${pids[@]:-}"; do [ -n "$p" ] && kill -9 "$p" 2>/dev/null || true; done
   [ -d "$work/pg" ] && as_pg "$pgbin/pg_ctl" -D "$work/pg" -m immediate stop >/dev/null 2>&1 || true
+  [ -n "${KEEP:-}" ] || rm -rf "$work"
 }
 trap cleanup EXIT
 

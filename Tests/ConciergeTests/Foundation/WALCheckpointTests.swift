@@ -29,6 +29,31 @@ import Testing
         }
     }
 
+    @Test func theWALStaysBoundedUnderSteadyWrites() async throws {
+        try await TemporaryDirectory.with { directory in
+            // Given a store that checkpoints past 256 KiB and restarts the WAL past 1 MiB
+            let policy = WALCheckpointPolicy(threshold: 256 << 10, restartThreshold: 1 << 20, interval: .milliseconds(10))
+            let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+            let store = try SQLiteStore(path: "\(directory)/concierge.sqlite", checkpoints: policy, logger: logger)
+            _ = try await store.migrate()
+            // When 48 MiB are committed back to back, with no pause in which a passive checkpoint could catch up
+            let blob = Data(repeating: 7, count: 16 << 10)
+            var largest: Int64 = 0
+            for index in 0..<3072 {
+                try await store.pool.write { db in
+                    try db.execute(
+                        sql: "INSERT OR REPLACE INTO concierge_metadata (key, value, updated_at) VALUES (?, ?, 0)",
+                        arguments: ["k\(index % 64)", blob]
+                    )
+                }
+                largest = max(largest, store.walBytes)
+            }
+            // Then the WAL was restarted along the way instead of growing by every byte written
+            #expect(largest < 16 << 20, "the WAL grew to \(largest) bytes")
+            try await store.close()
+        }
+    }
+
     @Test func closingTheStoreCheckpointsAndRemovesTheWAL() async throws {
         try await TemporaryDirectory.with { directory in
             // Given a store that has written (the migrations) and been read
