@@ -4,8 +4,8 @@ import Foundation
 /// several times per run, go through ``RunJSON`` (by hand); anything else through Foundation's coders.
 public enum RunCoding {
     public static func encode<T: Encodable>(_ value: T) throws -> String {
-        if let run = value as? TaskRun { return RunJSON.encode(run).jsonText }
-        if let call = value as? ToolCallRecord { return RunJSON.encode(call).jsonText }
+        if let run = value as? TaskRun { return RunJSON.text(run) }
+        if let call = value as? ToolCallRecord { return RunJSON.text(call) }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .millisecondsSince1970

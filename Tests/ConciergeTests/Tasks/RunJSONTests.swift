@@ -66,6 +66,17 @@ import Testing
         }
     }
 
+    @Test func theDirectWriterWritesWhatTheTreeDoes() {
+        var ownerOnly = Self.runs[2]
+        ownerOnly.request.owner = "key_2"
+        ownerOnly.answer = TaskAnswer(text: "t", result: .null, sources: [])
+        for run in Self.runs + [ownerOnly] {
+            #expect(RunJSON.text(run) == RunJSON.encode(run).jsonText)
+            #expect(RunJSON.text(run, dates: .iso8601) == RunJSON.encode(run, dates: .iso8601).jsonText)
+            for call in run.steps { #expect(RunJSON.text(call) == RunJSON.encode(call).jsonText) }
+        }
+    }
+
     @Test func aDocumentMissingAFieldIsAnError() throws {
         var json = RunJSON.encode(Self.runs[0])
         guard case .object(var object) = json else { return }

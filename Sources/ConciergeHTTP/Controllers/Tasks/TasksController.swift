@@ -124,19 +124,33 @@ public struct TasksController: Sendable {
 
     /// A run as the API shows it: its `Codable` form with ISO 8601 dates, written by hand (``RunJSON``).
     static func json(_ run: TaskRun, status: HTTPResponse.Status = .ok) -> Response {
-        json(RunJSON.encode(run, dates: .iso8601), status: status)
+        var json = JSONBytes(capacity: 2048)
+        RunJSON.write(run, dates: .iso8601, to: &json)
+        return response(json.bytes, status: status)
     }
 
+    /// `{"next_cursor":…,"tasks":[…]}`, keys sorted as everywhere else.
     static func json(_ list: TaskList) -> Response {
-        var object: [String: JSONValue] = ["tasks": .array(list.tasks.map { RunJSON.encode($0, dates: .iso8601) })]
-        object["next_cursor"] = list.nextCursor.map(JSONValue.string)
-        return json(.object(object))
+        var json = JSONBytes(capacity: 2048 * max(1, list.tasks.count))
+        json.raw("{")
+        json.field(#""next_cursor":"#, list.nextCursor) { $0.string($1); $0.raw(",") }
+        json.raw(#""tasks":["#)
+        for (index, run) in list.tasks.enumerated() {
+            if index > 0 { json.raw(",") }
+            RunJSON.write(run, dates: .iso8601, to: &json)
+        }
+        json.raw("]}")
+        return response(json.bytes)
     }
 
     static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(2048)
         value.write(into: &bytes)
+        return response(bytes, status: status)
+    }
+
+    private static func response(_ bytes: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "application/json; charset=utf-8"
         headers[.cacheControl] = "no-store"
