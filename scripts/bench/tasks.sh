@@ -93,6 +93,8 @@ check_runs() {  # check_runs QUERY_CMD… : every run succeeded, planned by the 
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }  # utime + stime of the server
 # context switches of the server's live threads (voluntary + involuntary): thread hand-offs cost CPU on one core
 ctx_switches() { cat /proc/"$1"/task/*/status 2>/dev/null | awk '/ctxt_switches/ { n += $2 } END { print n + 0 }'; }
+# bytes the server has written to files (the WAL, checkpoints into the database file) and sockets: /proc/PID/io wchar
+written_bytes() { awk '$1 == "wchar:" { print $2 }' "/proc/$1/io"; }
 rss_mb() { awk -v k="$2" '$1 == k":" { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
 rows="$work/rows.md"; : >"$rows"
 
@@ -102,14 +104,14 @@ measure() {  # measure LABEL PLANNER QUERY_CMD… (server env in SERVER_ENV, the
   for cpus in $cpu_sets; do
     start_server "$cpus" "$work/fast.yaml" "${SERVER_ENV[@]}"
     load "$CONC" 2 "$planner" >/dev/null  # warm up
-    local cpu0 runs0 cpu1 runs1 ctx0 ctx1
-    cpu0=$(cpu_ticks "$server_pid"); ctx0=$(ctx_switches "$server_pid"); runs0=$("$@" "SELECT COUNT(*) FROM task_runs")
+    local cpu0 runs0 cpu1 runs1 ctx0 ctx1 io0 io1
+    cpu0=$(cpu_ticks "$server_pid"); ctx0=$(ctx_switches "$server_pid"); io0=$(written_bytes "$server_pid"); runs0=$("$@" "SELECT COUNT(*) FROM task_runs")
     if [ -n "${BENCH_PERF_DIR:-}" ] && [ "$cpus" = 0 ]; then
       perf record ${BENCH_PERF_ARGS:--F 999} -g -p "$server_pid" -o "$BENCH_PERF_DIR/$(echo "$label" | tr -c 'a-zA-Z0-9\n' '-').data" -- sleep "$DURATION" >/dev/null 2>&1 &
     fi
     read -r rps _ _ < <(load "$CONC" "$DURATION" "$planner")
-    cpu1=$(cpu_ticks "$server_pid"); ctx1=$(ctx_switches "$server_pid"); runs1=$("$@" "SELECT COUNT(*) FROM task_runs")
-    echo "$label, cores $cpus: $(( (ctx1 - ctx0) / (runs1 - runs0) )) context switches per run" >&2
+    cpu1=$(cpu_ticks "$server_pid"); ctx1=$(ctx_switches "$server_pid"); io1=$(written_bytes "$server_pid"); runs1=$("$@" "SELECT COUNT(*) FROM task_runs")
+    echo "$label, cores $cpus: $(( (ctx1 - ctx0) / (runs1 - runs0) )) context switches per run, $(( (io1 - io0) / (runs1 - runs0) / 1024 )) KiB written per run (files and sockets)" >&2
     local per_run; per_run=$(awk -v c=$((cpu1 - cpu0)) -v n=$((runs1 - runs0)) -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", c * 1000 / hz / n }')
     local cores=1; [ "$cpus" = 0,1 ] && cores=2
     if [ $cores = 1 ]; then

@@ -39,7 +39,7 @@ public struct BudgetReservation: Sendable, Hashable {
     public var callerID: String
     public var amount: MicroUSD
 
-    public init(id: String = UUIDText.random(), callerID: String, amount: MicroUSD) {
+    public init(id: String = UUIDText.timeOrdered(), callerID: String, amount: MicroUSD) {
         self.id = id
         self.callerID = callerID
         self.amount = amount

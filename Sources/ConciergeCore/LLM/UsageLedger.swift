@@ -28,7 +28,7 @@ public struct UsageRecord: Sendable, Hashable, Codable {
     public var errorKind: String?
 
     public init(
-        id: String = UUIDText.random(), time: Date, operation: String, requestID: String?, runID: String? = nil,
+        id: String = UUIDText.timeOrdered(), time: Date, operation: String, requestID: String?, runID: String? = nil,
         callerID: String?, alias: String?, deployment: String, model: String, attempt: Int, usage: TokenUsage, cost: MicroUSD,
         latencyMilliseconds: Int, timeToFirstTokenMilliseconds: Int?, outcome: UsageOutcome, errorKind: String? = nil
     ) {
