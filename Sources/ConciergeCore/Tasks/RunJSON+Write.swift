@@ -22,12 +22,8 @@ extension RunJSON {
         json.raw("{")
         if let answer = run.answer {
             json.raw(#""answer":{"result":"#)
-            json.value(answer.result)
-            json.raw(#","sources":"#)
-            json.strings(answer.sources)
-            json.raw(#","text":"#)
-            json.string(answer.text)
-            json.raw("},")
+            writeRest(answer.result, sources: answer.sources, text: answer.text, to: &json)
+            json.raw(",")
         }
         json.raw(#""created_at":"#)
         write(run.createdAt, dates, to: &json)
@@ -85,12 +81,7 @@ extension RunJSON {
         json.raw(#","idempotency_key":"#)
         json.string(call.idempotencyKey)
         json.field(#","output":{"data":"#, call.output) { json, output in
-            json.value(output.data)
-            json.raw(#","sources":"#)
-            json.strings(output.sources)
-            json.raw(#","text":"#)
-            json.string(output.text)
-            json.raw("}")
+            writeRest(output.data, sources: output.sources, text: output.text, to: &json)
         }
         json.raw(#","status":"#)
         json.string(call.status.rawValue)
@@ -132,6 +123,16 @@ extension RunJSON {
             json.raw("}")
         }
         json.raw("]}")
+    }
+
+    /// The rest of an answer or a tool output after its first key: the value, `sources`, `text`, and the closing brace.
+    private static func writeRest(_ value: JSONValue, sources: [String], text: String, to json: inout JSONBytes) {
+        json.value(value)
+        json.raw(#","sources":"#)
+        json.strings(sources)
+        json.raw(#","text":"#)
+        json.string(text)
+        json.raw("}")
     }
 
     static func write(_ date: Date, _ style: DateStyle, to json: inout JSONBytes) {
