@@ -21,12 +21,20 @@ public final class ConciergeProcess: @unchecked Sendable {
         return runner.deletingLastPathComponent().appendingPathComponent("concierge").path
     }
 
-    /// Starts `concierge <arguments>` with `environment` added to a minimal environment.
-    public init(_ arguments: [String], environment: [String: String], directory: String) throws {
+    /// Starts `concierge <arguments>` with `environment` added to a minimal environment; with a `launcher`
+    /// (`["/usr/bin/taskset", "-c", "0"]`), starts `launcher… concierge <arguments>`.
+    public init(_ arguments: [String], environment: [String: String], directory: String, launcher: [String] = []) throws {
         process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binaryPath)
-        process.arguments = arguments
+        if let tool = launcher.first {
+            process.executableURL = URL(fileURLWithPath: tool)
+            process.arguments = launcher.dropFirst() + [Self.binaryPath] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: Self.binaryPath)
+            process.arguments = arguments
+        }
         var env = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": directory]
+        // A test run may force how every child lays out its threads (CONCIERGE_EXECUTOR=event-loop swift test …).
+        if let executor = ProcessInfo.processInfo.environment["CONCIERGE_EXECUTOR"] { env["CONCIERGE_EXECUTOR"] = executor }
         env.merge(environment) { _, new in new }
         process.environment = env
         process.currentDirectoryURL = URL(fileURLWithPath: directory)

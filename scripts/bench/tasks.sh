@@ -16,6 +16,7 @@
 #   QUICK=1: only the one-core runs/s + lone-run rows (no two-core rows, in-flight memory, SIGKILL or PostgreSQL),
 #   which hold the shared benchmark lock for about a minute. BIN=path measures another build (for before/after).
 #   PG_ONLY=1: only the PostgreSQL rows (with QUICK=1, only its one-core row).
+#   RULES=0 skips the SQLite rule-planner rows (for quicker before/after pairs of the LLM-planner row).
 #   KEEP=1 leaves the work directory (databases, logs) in /tmp instead of removing it.
 #   BENCH_PERF_DIR=dir records a perf profile of the server during each measured one-core load (dir/<label>.data);
 #   BENCH_PERF_ARGS="-e context-switches -c 1" records where its threads switch instead of CPU samples.
@@ -136,7 +137,7 @@ export CONCIERGE_DATA_DIR="$work/sqlite"
 "$BIN" migrate >/dev/null; key=$(new_key env)
 SERVER_ENV=(CONCIERGE_DATA_DIR="$work/sqlite")
 measure "SQLite, LLM planner + judge (scripted, 0 ms)" "" sq
-measure "SQLite, rule planner, no model call" rules sq
+[ "${RULES:-1}" = 0 ] || measure "SQLite, rule planner, no model call" rules sq
 if [ -n "${QUICK:-}" ]; then
   echo "Machine: load average before the run $load_before. Command: \`QUICK=1 DURATION=$DURATION CONC=$CONC scripts/bench/tasks.sh\`"
   echo "| Setup | Server cores | Runs/s ($CONC clients, submit with wait) | Server CPU per run (ms) | Lone run p50 / p99 (ms) | Peak RSS (MB) |"

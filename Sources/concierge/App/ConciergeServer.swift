@@ -188,6 +188,8 @@ struct ConciergeServer {
                         "http.address": .string("\(configuration.host):\(port)"),
                         "db.backend": .string(store.backend.rawValue),
                         "version": .string(ConciergeVersion.current),
+                        "runtime.event_loops": .stringConvertible(ThreadingTuning.current?.eventLoops ?? System.coreCount),
+                        "runtime.executor": .string(ThreadingTuning.current?.executor.rawValue ?? "pool"),
                     ]
                 )
                 onServing(port)

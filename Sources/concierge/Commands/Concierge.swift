@@ -1,7 +1,7 @@
 import ArgumentParser
+import Foundation
 
 /// The `concierge` command line.
-@main
 struct Concierge: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "concierge",
@@ -12,4 +12,18 @@ struct Concierge: AsyncParsableCommand {
         ],
         defaultSubcommand: nil
     )
+}
+
+/// The entry point: threading is fitted to the process's CPUs before any task starts, then the command runs.
+@main
+enum ConciergeMain {
+    static func main() async {
+        do {
+            try ThreadingTuning.apply(environment: ProcessInfo.processInfo.environment)
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            exit(1)
+        }
+        await Concierge.main()
+    }
 }
