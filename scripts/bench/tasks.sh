@@ -11,6 +11,8 @@
 #     at once with 1,000 model calls open; with a bounded pool (BOUNDED=64 executing, the rest queued); all executing
 #     with the deployment's default max_concurrency (64 calls open); the last two sampled for SAMPLE_S=25 s
 #   - SIGKILL: the server is killed while runs are in flight; after a restart every accepted run must finish
+# Standard error shows, per measured load, context switches and bytes written per run and how much of CPU 0 the host
+# stole (hypervisor steal in /proc/stat), to tell a slower build from a busier host.
 #
 # Usage: scripts/bench/tasks.sh            (env: DURATION=10 CONC=64 PGPORT=55498 INFLIGHT=1000 SKIP_PG=)
 #   QUICK=1: only the one-core runs/s + lone-run rows (no two-core rows, in-flight memory, SIGKILL or PostgreSQL),
@@ -96,6 +98,8 @@ cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }  # utime + stime of t
 ctx_switches() { cat /proc/"$1"/task/*/status 2>/dev/null | awk '/ctxt_switches/ { n += $2 } END { print n + 0 }'; }
 # bytes the server has written to files (the WAL, checkpoints into the database file) and sockets: /proc/PID/io wchar
 written_bytes() { awk '$1 == "wchar:" { print $2 }' "/proc/$1/io"; }
+# CPU 0's tick counters (total, steal): how much of the server's core the hypervisor gave to other guests
+cpu0_ticks() { awk '$1 == "cpu0" { t = 0; for (i = 2; i <= NF; i++) t += $i; print t, $9 }' /proc/stat; }
 rss_mb() { awk -v k="$2" '$1 == k":" { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
 rows="$work/rows.md"; : >"$rows"
 
@@ -105,14 +109,16 @@ measure() {  # measure LABEL PLANNER QUERY_CMD… (server env in SERVER_ENV, the
   for cpus in $cpu_sets; do
     start_server "$cpus" "$work/fast.yaml" "${SERVER_ENV[@]}"
     load "$CONC" 2 "$planner" >/dev/null  # warm up
-    local cpu0 runs0 cpu1 runs1 ctx0 ctx1 io0 io1
+    local cpu0 runs0 cpu1 runs1 ctx0 ctx1 io0 io1 tick0 steal0 tick1 steal1
+    read -r tick0 steal0 < <(cpu0_ticks)
     cpu0=$(cpu_ticks "$server_pid"); ctx0=$(ctx_switches "$server_pid"); io0=$(written_bytes "$server_pid"); runs0=$("$@" "SELECT COUNT(*) FROM task_runs")
     if [ -n "${BENCH_PERF_DIR:-}" ] && [ "$cpus" = 0 ]; then
       perf record ${BENCH_PERF_ARGS:--F 999} -g -p "$server_pid" -o "$BENCH_PERF_DIR/$(echo "$label" | tr -c 'a-zA-Z0-9\n' '-').data" -- sleep "$DURATION" >/dev/null 2>&1 &
     fi
     read -r rps _ _ < <(load "$CONC" "$DURATION" "$planner")
     cpu1=$(cpu_ticks "$server_pid"); ctx1=$(ctx_switches "$server_pid"); io1=$(written_bytes "$server_pid"); runs1=$("$@" "SELECT COUNT(*) FROM task_runs")
-    echo "$label, cores $cpus: $(( (ctx1 - ctx0) / (runs1 - runs0) )) context switches per run, $(( (io1 - io0) / (runs1 - runs0) / 1024 )) KiB written per run (files and sockets)" >&2
+    read -r tick1 steal1 < <(cpu0_ticks)
+    echo "$label, cores $cpus: $(( (ctx1 - ctx0) / (runs1 - runs0) )) context switches per run, $(( (io1 - io0) / (runs1 - runs0) / 1024 )) KiB written per run (files and sockets), CPU 0 stolen by the host $(( 100 * (steal1 - steal0) / (tick1 - tick0 + 1) )) %" >&2
     local per_run; per_run=$(awk -v c=$((cpu1 - cpu0)) -v n=$((runs1 - runs0)) -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", c * 1000 / hz / n }')
     local cores=1; [ "$cpus" = 0,1 ] && cores=2
     if [ $cores = 1 ]; then
