@@ -10,6 +10,8 @@ public struct DurableTaskService: TaskService {
     let runs: any RunStore
     let writer: RunWriter
     let jobs: any JobStore
+    /// Submissions of concurrent requests share a transaction, where the queue is in the run store's database.
+    let submissions: GroupCommit<RunSubmission, Result<RunSubmitted, any Error>>?
     let runner: AgentRunner
     let maxTaskCharacters: Int
     /// Longest a run's progress (status changes, events) waits for a durable write to carry it (``StoredRunJournal``).
@@ -23,6 +25,11 @@ public struct DurableTaskService: TaskService {
         self.runs = runs
         self.writer = RunWriter(store: runs)
         self.jobs = jobs
+        if let submitting = runs as? any RunSubmitting, submitting.sharesDatabase(with: jobs) {
+            self.submissions = GroupCommit { batch in try await submitting.submitRuns(batch, jobs: jobs) }
+        } else {
+            self.submissions = nil
+        }
         self.runner = runner
         self.maxTaskCharacters = maxTaskCharacters
         self.progressInterval = progressInterval
@@ -61,10 +68,9 @@ public struct DurableTaskService: TaskService {
         let new = TaskRun(id: id, request: request, createdAt: Date())
         let job = try EnqueueRequest(queue: Self.queue, payload: #"{"run_id":"\#(new.id)"}"#, idempotencyKey: new.id)
         let queued: [RunWrite.Event] = [.init(type: "status", data: ["status": "queued"])]
-        // One transaction where the queue shares the store's database; else the run, its job, and the link + event.
-        if let submitting = runs as? any RunSubmitting,
-            let submitted = try await submitting.submitRun(new, idempotencyKey: idempotencyKey, job: job, events: queued, jobs: jobs) {
-            return submitted.run
+        // Batched transactions where the queue shares the store's database; else the run, its job, and the link + event.
+        if let submissions {
+            return try await submissions.submit(RunSubmission(run: new, idempotencyKey: idempotencyKey, job: job, events: queued)).get().run
         }
         let (run, created) = try await runs.createRun(new, idempotencyKey: idempotencyKey)
         guard created else { return run }

@@ -173,39 +173,3 @@ extension SQLiteStore: RunStore {
         }
     }
 }
-
-extension SQLiteStore: RunSubmitting {
-    public func submitRun(
-        _ run: TaskRun, idempotencyKey: String?, job: EnqueueRequest, events: [RunWrite.Event], jobs: any JobStore
-    ) async throws -> (run: TaskRun, created: Bool)? {
-        guard let queue = jobs as? SQLiteJobStore, queue.store === self else { return nil }
-        let document = try RunCoding.encode(run)
-        let eventTexts = events.map(\.data.jsonText)
-        let now = Date().timeIntervalSince1970
-        let jobNow = queue.nowMicros
-        let existing: String? = try await queue.write { db in
-            if let idempotencyKey, let found = try String.fetchOne(
-                db.cachedStatement(sql: "SELECT document FROM task_runs WHERE idempotency_key = ?"), arguments: [idempotencyKey]
-            ) {
-                return found
-            }
-            let jobID = try SQLiteJobStore.enqueue(db, job, now: jobNow).id
-            try db.cachedStatement(
-                sql: "INSERT INTO task_runs (id, idempotency_key, owner, status, job_id, created_at, updated_at, document) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-            ).execute(
-                arguments: [run.id, idempotencyKey, run.request.owner, run.status.rawValue, jobID, run.createdAt.timeIntervalSince1970, now, document]
-            )
-            let insert = try db.cachedStatement(sql: "INSERT INTO task_events (run_id, sequence, type, data, created_at) VALUES (?, ?, ?, ?, ?)")
-            for (offset, event) in events.enumerated() {
-                try insert.execute(arguments: [run.id, offset + 1, event.type, eventTexts[offset], now])
-            }
-            return nil
-        }
-        guard let existing else {
-            queue.notifier.signal(job.queue)
-            return (run, true)
-        }
-        let found = try RunCoding.decode(TaskRun.self, existing)
-        return (try await self.run(found.id) ?? found, false)
-    }
-}

@@ -126,6 +126,32 @@ import Testing
         #expect(try await store.run(again.id) == nil)
     }
 
+    /// A batch of submissions in one transaction, the same on both stores: each run with its own job and events, and
+    /// a later submission with an idempotency key an earlier one of the batch took returns that run.
+    static func submitBatchContract(_ store: some RunStore & RunSubmitting, jobs: some JobStore) async throws {
+        func submission(_ task: String, key: String?) throws -> RunSubmission {
+            let run = TaskRun(id: TaskID.make(), request: TaskRequest(task: task), createdAt: Date())
+            let job = try EnqueueRequest(queue: "batch", payload: #"{"run_id":"\#(run.id)"}"#, idempotencyKey: run.id)
+            return RunSubmission(run: run, idempotencyKey: key, job: job, events: [.init(type: "status", data: ["status": .string(task)])])
+        }
+        let batch = [try submission("a", key: "batch-a"), try submission("b", key: nil), try submission("again", key: "batch-a")]
+        // When three runs are submitted in one batch, the third with the first one's idempotency key
+        let results = try await store.submitRuns(batch, jobs: jobs).map { try $0.get() }
+        // Then the first two are created, each with its own job and first event
+        #expect(results.map(\.created) == [true, true, false])
+        for (index, submitted) in results.prefix(2).enumerated() {
+            #expect(submitted.run == batch[index].run)
+            let jobID = try #require(try await store.jobID(of: submitted.run.id))
+            #expect(try await jobs.job(jobID)?.payload == batch[index].job.payload)
+            let events = try await store.events(runID: submitted.run.id, after: 0)
+            #expect(events == [RunEvent(sequence: 1, type: "status", data: ["status": .string(submitted.run.request.task)])])
+        }
+        // And the third returns the first run and writes nothing of its own
+        #expect(results[2].run.id == batch[0].run.id)
+        #expect(try await store.run(batch[2].run.id) == nil)
+        #expect(try await jobs.counts().first { $0.queue == "batch" }?.waiting == 2)
+    }
+
     @Test func sqliteSubmitsARunWithItsJobInOneTransaction() async throws {
         try await TemporaryDirectory.with { directory in
             let store = try SQLiteStore(path: directory + "/s.sqlite", logger: Self.logger)
@@ -133,6 +159,7 @@ import Testing
             let other = try SQLiteStore(path: directory + "/o.sqlite", logger: Self.logger)
             _ = try await other.migrate()
             try await Self.submitContract(store, jobs: SQLiteJobStore(store: store), foreignJobs: SQLiteJobStore(store: other))
+            try await Self.submitBatchContract(store, jobs: SQLiteJobStore(store: store))
             try await other.close()
             try await store.close()
         }
@@ -145,6 +172,7 @@ import Testing
                 let other = try SQLiteStore(path: directory + "/o.sqlite", logger: Self.logger)
                 _ = try await other.migrate()
                 try await Self.submitContract(store, jobs: PostgresJobStore(store: store), foreignJobs: SQLiteJobStore(store: other))
+                try await Self.submitBatchContract(store, jobs: PostgresJobStore(store: store))
                 try await other.close()
             }
         }
