@@ -1,4 +1,5 @@
 import ConciergeCore
+public import Foundation
 
 /// Request ids: the client's `X-Request-ID` is kept only when it is a sane token.
 public enum RequestID {
@@ -14,10 +15,14 @@ public enum RequestID {
         }
     }
 
-    /// A new random id: 32 lower-case hex characters.
-    public static func generate() -> String {
+    /// A new id: 32 lower-case hex characters, the first 12 the milliseconds since 1970 and the other 20 random
+    /// (80 bits). Ids made later sort after earlier ones, so the ledger's `request_id` index grows at its end instead
+    /// of taking a write on a random page per row.
+    public static func generate(now: Date = Date()) -> String {
         var generator = SystemRandomNumberGenerator()
-        let high = generator.next() as UInt64
+        let millis = UInt64(max(0, now.timeIntervalSince1970 * 1000)) & 0xFFFF_FFFF_FFFF
+        let random = generator.next() as UInt64
+        let high = millis << 16 | random >> 48
         let low = generator.next() as UInt64
         // Written in place: `String(_:radix:)` and padding made three intermediate strings per request.
         return String(unsafeUninitializedCapacity: 32) { buffer in

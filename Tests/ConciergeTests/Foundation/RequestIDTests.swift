@@ -1,4 +1,5 @@
 import ConciergeHTTP
+import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -40,4 +41,15 @@ import Testing
         #expect(ids.allSatisfy { $0.utf8.count == 32 && $0.allSatisfy { "0123456789abcdef".contains($0) } })
         #expect(Set(ids.joined()) == Set("0123456789abcdef"))
     }
+
+    @Test func laterIDsSortAfterEarlierOnes() {
+        let start = Date(timeIntervalSince1970: 1_795_000_000)
+        let ids = (0..<50).map { RequestID.generate(now: start.addingTimeInterval(Double($0) * 0.002)) }
+        #expect(ids == ids.sorted())
+        #expect(ids[0].hasPrefix(String(1_795_000_000_000, radix: 16).leftPadded(to: 12)))
+    }
+}
+
+extension String {
+    fileprivate func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }
