@@ -3,14 +3,11 @@ import Foundation
 import GRDB
 
 /// A call's rate charges and budget reservation in one write transaction, with statements compiled once per
-/// connection; several calls' admissions in one transaction for the group commit (``GroupCommitAdmission``).
-extension SQLiteStore: BatchAdmissionStore {
+/// connection. The server decides admissions in its memory on SQLite (``ProcessAdmission``); this is the durable
+/// form, for tools and tests that share buckets through the file.
+extension SQLiteStore: AdmissionStore {
     public func admit(_ admission: Admission) async throws -> AdmissionResult {
         try await pool.write { db in try Self.admit(db, admission) }
-    }
-
-    public func admit(_ admissions: [Admission]) async throws -> [AdmissionResult] {
-        try await pool.write { db in try admissions.map { try Self.admit(db, $0) } }
     }
 
     private static func admit(_ db: Database, _ admission: Admission) throws -> AdmissionResult {

@@ -3,13 +3,9 @@ public import Foundation
 import GRDB
 
 /// GCRA buckets in the SQLite file: one UPSERT per check, serialised by SQLite's single writer.
-extension SQLiteStore: BatchRateLimitStore {
+extension SQLiteStore: RateLimitStore {
     public func consume(bucket: String, cost: Int, limit: Int, now: Date) async throws -> RateLimitDecision {
         try await pool.write { db in try Self.consume(db, RateCharge(bucket: bucket, cost: cost, limit: limit), now: now) }
-    }
-
-    public func consume(_ checks: [RateLimitCheck]) async throws -> [RateLimitDecision] {
-        try await pool.write { db in try checks.map { try Self.consume(db, $0.charge, now: $0.now) } }
     }
 
     /// One charge inside the caller's write transaction (statements cached per connection: compiled once).

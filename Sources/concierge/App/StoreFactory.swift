@@ -29,10 +29,12 @@ enum StoreFactory {
             return Opened(store: store, service: store, ledger: store, cache: store, keys: store, rateLimits: store, budgets: store, admission: store, audit: store)
         }
         let store = try SQLiteStore(path: configuration.sqlitePath, logger: logger)
-        // One writer: the admission checks of concurrent requests share transactions (see GroupCommitAdmission).
+        // One process per SQLite file: rate limits and budget reservations are decided in its memory, with no write
+        // transaction per request; the ledger tells the admission when spend changed (see ProcessAdmission).
+        let admission = ProcessAdmission(spend: store)
         return Opened(
-            store: store, service: nil, ledger: store, cache: store, keys: store, rateLimits: GroupCommitRateLimits(store),
-            budgets: store, admission: GroupCommitAdmission(store), audit: store
+            store: store, service: nil, ledger: SpendTrackingLedger(store, admission: admission), cache: store, keys: store, rateLimits: admission,
+            budgets: admission, admission: admission, audit: store
         )
     }
 

@@ -89,25 +89,21 @@ import Testing
         }
     }
 
-    /// The group commit the server puts in front of SQLite: concurrent checks share transactions, and each is
-    /// still decided alone, in order.
-    @Test func groupCommittedChecksPassExactlyTheLimit() async throws {
+    /// Buckets in the process's memory, as the server keeps them on SQLite (``ProcessAdmission``): sixty concurrent
+    /// requests pass exactly the limit, and units come back at the same rate as from the stores' buckets.
+    @Test func processBucketsPassExactlyTheLimit() async throws {
         try await TemporaryDirectory.with { directory in
             let store = try SQLiteStore(dataDirectory: directory, logger: Self.logger)
-            _ = try await store.migrate()
-            // A batch is decided check by check: the eleventh and twelfth of a limit of 10 are refused
-            let batch = try await store.consume((0..<12).map { _ in RateLimitCheck(RateCharge(bucket: "rpm:key:batch", cost: 1, limit: 10), now: Self.now) })
-            #expect(batch.map(\.allowed) == Array(repeating: true, count: 10) + [false, false])
-            #expect(batch.prefix(10).map(\.remaining) == Array((0..<10).reversed()))
-            // Sixty concurrent requests through the group commit pass exactly the limit
-            let limiter = GroupCommitRateLimits(store)
-            let allowed = try await withThrowingTaskGroup(of: Bool.self) { group in
+            let limiter = ProcessAdmission(spend: store)
+            let decisions = try await withThrowingTaskGroup(of: RateLimitDecision.self) { group in
                 for _ in 0..<60 {
-                    group.addTask { try await limiter.consume(bucket: "rpm:key:shared", cost: 1, limit: 10, now: Self.now).allowed }
+                    group.addTask { try await limiter.consume(bucket: "rpm:key:shared", cost: 1, limit: 10, now: Self.now) }
                 }
-                return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+                return try await group.reduce(into: [RateLimitDecision]()) { $0.append($1) }
             }
-            #expect(allowed == 10)
+            #expect(decisions.filter(\.allowed).count == 10)
+            #expect(Set(decisions.filter(\.allowed).map(\.remaining)) == Set(0..<10))
+            #expect(try await limiter.consume(bucket: "rpm:key:shared", cost: 1, limit: 10, now: Self.now.addingTimeInterval(5.9)).allowed == false)
             #expect(try await limiter.consume(bucket: "rpm:key:shared", cost: 1, limit: 10, now: Self.now.addingTimeInterval(6)).allowed)
             try await store.close()
         }

@@ -34,19 +34,6 @@ import Testing
         try await Self.with(backend) { store in try await Self.fiftyAdmitTen(store, admission: store) }
     }
 
-    /// The same through the group commit the server puts in front of SQLite: admissions of concurrent calls share
-    /// transactions, and each is still decided alone, in order.
-    @Test func fiftyConcurrentAdmissionsThroughGroupCommitAdmitTen() async throws {
-        try await Self.with(.sqlite) { store in
-            let batching = try #require(store as? any BatchAdmissionStore)
-            // A batch is decided admission by admission: the eleventh of a budget for ten is refused
-            let batch = try await batching.admit((0..<11).map { _ in Self.admission(caller: "batch", amount: 100, limit: 1000) })
-            #expect(batch.map(\.admitted) == Array(repeating: true, count: 10) + [false])
-            #expect(batch[10].budgetExceeded?.committed == MicroUSD(1000))
-            try await Self.fiftyAdmitTen(store, admission: GroupCommitAdmission(batching))
-        }
-    }
-
     static func fiftyAdmitTen(_ store: any Backing, admission: any AdmissionStore) async throws {
         // Given a budget for exactly ten reservations of 100
         // When fifty callers are admitted at once
@@ -67,19 +54,32 @@ import Testing
     }
 
     @Test(arguments: JobBackend.allCases) func aRefusedChargeStopsLaterChargesAndTheReservation(_ backend: JobBackend) async throws {
-        try await Self.with(backend) { store in
-            // Given a key allowed one request per minute
-            let first = try await store.admit(Self.admission(caller: "k2", amount: 100, limit: 1000, rpm: 1))
-            #expect(first.admitted)
-            // When a second call comes within the minute
-            let second = try await store.admit(Self.admission(caller: "k2", amount: 100, limit: 1000, rpm: 1))
-            // Then the request rate refuses it, and neither the token bucket nor the budget were touched
-            #expect(!second.admitted && second.decisions.count == 1 && !second.decisions[0].allowed && second.budgetExceeded == nil)
-            #expect(second.decisions[0].retryAfterSeconds > 0)
-            let tokens = try await store.consume(bucket: "tpm:key:k2", cost: 1, limit: 100_000, now: Self.now)
-            #expect((100_000 - 102)...(100_000 - 101) ~= tokens.remaining)  // 100 + 1 spent, not 201
-            try await store.reserve(BudgetReservation(callerID: "k2", amount: MicroUSD(900)), windows: [Self.window(limit: 1000)], now: Self.now, reservationTTL: 900)
+        try await Self.with(backend) { store in try await Self.refusedChargeStopsTheRest(store) }
+    }
+
+    /// The same contract decided in the process's memory, as the server does on SQLite (``ProcessAdmission``).
+    @Test func processAdmissionKeepsTheContract() async throws {
+        try await Self.with(.sqlite) { store in
+            let admission = ProcessAdmission(spend: store)
+            try await Self.fiftyAdmitTen(admission, admission: admission)
+            try await Self.refusedChargeStopsTheRest(ProcessAdmission(spend: store))
+            let free = try await admission.admit(Admission(charges: [], reservation: nil, windows: [], reservationTTL: 900, now: Self.now))
+            #expect(free.admitted && free.decisions.isEmpty)
         }
+    }
+
+    static func refusedChargeStopsTheRest(_ store: any Backing) async throws {
+        // Given a key allowed one request per minute
+        let first = try await store.admit(Self.admission(caller: "k2", amount: 100, limit: 1000, rpm: 1))
+        #expect(first.admitted)
+        // When a second call comes within the minute
+        let second = try await store.admit(Self.admission(caller: "k2", amount: 100, limit: 1000, rpm: 1))
+        // Then the request rate refuses it, and neither the token bucket nor the budget were touched
+        #expect(!second.admitted && second.decisions.count == 1 && !second.decisions[0].allowed && second.budgetExceeded == nil)
+        #expect(second.decisions[0].retryAfterSeconds > 0)
+        let tokens = try await store.consume(bucket: "tpm:key:k2", cost: 1, limit: 100_000, now: Self.now)
+        #expect((100_000 - 102)...(100_000 - 101) ~= tokens.remaining)  // 100 + 1 spent, not 201
+        try await store.reserve(BudgetReservation(callerID: "k2", amount: MicroUSD(900)), windows: [Self.window(limit: 1000)], now: Self.now, reservationTTL: 900)
     }
 
     @Test func budgetWindowsAreUTCCalendarDaysAndMonths() {

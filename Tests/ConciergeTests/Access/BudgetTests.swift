@@ -43,9 +43,18 @@ import Testing
         try await Self.with(backend) { store in try await Self.fiftyCallsAdmitTen(store, budgets: store) }
     }
 
-    static func fiftyCallsAdmitTen(_ store: any Backing, budgets: any BudgetStore) async throws {
+    /// The same with budgets decided in the process's memory, as the server does on SQLite.
+    @Test func fiftyConcurrentCallsThroughProcessAdmissionAdmitTen() async throws {
+        try await Self.with(.sqlite) { store in
+            let admission = ProcessAdmission(spend: store)
+            try await Self.fiftyCallsAdmitTen(store, budgets: admission, ledger: SpendTrackingLedger(store, admission: admission))
+            #expect(admission.openReservations == 0)
+        }
+    }
+
+    static func fiftyCallsAdmitTen(_ store: any Backing, budgets: any BudgetStore, ledger: (any UsageLedger)? = nil) async throws {
         // Given a budget that covers exactly ten worst cases
-        let router = try Self.router(ledger: store)
+        let router = try Self.router(ledger: ledger ?? store)
         let worst = try #require(router.worstCaseCost(Self.request))
         #expect(worst == MicroUSD(18 + 2000))
         let limits = KeyLimits(budgetPerDay: MicroUSD(worst.value * 10))

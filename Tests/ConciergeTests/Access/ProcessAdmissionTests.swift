@@ -1,0 +1,117 @@
+import ConciergeCore
+import ConciergeStoreSQLite
+import ConciergeTestSupport
+import Foundation
+import Logging
+import Synchronization
+import Testing
+
+/// Budgets decided in the process's memory (``ProcessAdmission``) see every cent the ledger writes, at once.
+@Suite struct ProcessAdmissionTests {
+    static let now = Date(timeIntervalSince1970: 1_800_000_000)
+    static let day = BudgetWindow(
+        name: "day", start: Date(timeIntervalSince1970: 1_799_971_200), resetsAt: Date(timeIntervalSince1970: 1_800_057_600), limit: MicroUSD(1000)
+    )
+
+    static func row(caller: String, cost: Int64) -> UsageRecord {
+        UsageRecord(
+            time: now, operation: "chat", requestID: "r", callerID: caller, alias: "default", deployment: "d", model: "m", attempt: 1,
+            usage: TokenUsage(promptTokens: 10, completionTokens: 10), cost: MicroUSD(cost), latencyMilliseconds: 1,
+            timeToFirstTokenMilliseconds: nil, outcome: .success
+        )
+    }
+
+    func reserve(_ admission: ProcessAdmission, _ reservation: BudgetReservation) async throws {
+        try await admission.reserve(reservation, windows: [Self.day], now: Self.now, reservationTTL: 900)
+    }
+
+    @Test func spendTheLedgerWritesCountsForTheNextReservationAtOnce() async throws {
+        try await TemporaryDirectory.with { directory in
+            // Given a budget of 1,000 and a call that reserved 600 (its spend read and kept)
+            let store = try SQLiteStore(dataDirectory: directory, logger: .quiet)
+            _ = try await store.migrate()
+            let admission = ProcessAdmission(spend: store, spendTTL: 3600)
+            let ledger = SpendTrackingLedger(store, admission: admission)
+            let first = BudgetReservation(callerID: "k", amount: MicroUSD(600))
+            try await reserve(admission, first)
+            // When its ledger row (real cost 500) is written and its reservation released
+            try await ledger.record(Self.row(caller: "k", cost: 500))
+            try await admission.release([first.id])
+            #expect(admission.openReservations == 0)
+            // Then 500 are spent: 600 more do not fit, 500 do
+            await #expect(throws: BudgetExceeded.self) { try await reserve(admission, BudgetReservation(callerID: "k", amount: MicroUSD(600))) }
+            try await reserve(admission, BudgetReservation(callerID: "k", amount: MicroUSD(500)))
+            try await store.close()
+        }
+    }
+
+    /// A spend store whose reads can be held after taking their value, as a read whose snapshot predates a commit.
+    final class HeldSpend: BudgetStore {
+        let value = Mutex<Int64>(0)
+        let gate = Mutex<CheckedContinuation<Void, Never>?>(nil)
+        let holding = Mutex(false)
+        let reads = Mutex(0)
+
+        func reserve(_ reservation: BudgetReservation, windows: [BudgetWindow], now: Date, reservationTTL: TimeInterval) async throws {}
+        func release(_ reservationID: String) async throws {}
+
+        func spent(callerID: String, since: Date) async throws -> MicroUSD {
+            let snapshot = value.withLock { $0 }
+            reads.withLock { $0 += 1 }
+            if holding.withLock({ $0 }) {
+                await withCheckedContinuation { continuation in gate.withLock { $0 = continuation } }
+            }
+            return MicroUSD(snapshot)
+        }
+
+        func open() {
+            holding.withLock { $0 = false }
+            gate.withLock { $0 }?.resume()
+        }
+    }
+
+    @Test func aSpendReadOvertakenByALedgerWriteCountsTheReleasedReservations() async throws {
+        // Given a budget of 1,000 and a call holding 600
+        let spend = HeldSpend()
+        let admission = ProcessAdmission(spend: spend, spendTTL: 3600)
+        let first = BudgetReservation(callerID: "k", amount: MicroUSD(600))
+        try await reserve(admission, first)
+        // When a second reservation of 500 reads spend (0) just before that call's row (600) commits and it is released
+        admission.spendChanged()
+        spend.holding.withLock { $0 = true }
+        let second = Task { try await reserve(admission, BudgetReservation(callerID: "k", amount: MicroUSD(500))) }
+        #expect(await eventually { spend.gate.withLock { $0 != nil } })
+        spend.value.withLock { $0 = 600 }
+        admission.spendChanged()
+        try await admission.release([first.id])
+        spend.open()
+        // Then the second is refused: 600 spent + 500 > 1,000, although its read saw nothing spent and nothing open
+        await #expect(throws: BudgetExceeded.self) { try await second.value }
+        // And the read that was overtaken was not kept: the next reservation reads again and sees the 600
+        let reads = spend.reads.withLock { $0 }
+        try await reserve(admission, BudgetReservation(callerID: "k", amount: MicroUSD(400)))
+        #expect(spend.reads.withLock { $0 } == reads + 1)
+        await #expect(throws: BudgetExceeded.self) { try await reserve(admission, BudgetReservation(callerID: "k", amount: MicroUSD(1))) }
+    }
+
+    @Test func rateLimitBucketsRefillAndRefuseAsTheStoresDo() async throws {
+        let admission = ProcessAdmission(spend: HeldSpend())
+        // Given a bucket of 2 per minute: two pass, the third is refused with a retry time
+        let decisions = try await (0..<3).asyncMap { _ in try await admission.consume(bucket: "b", cost: 1, limit: 2, now: Self.now) }
+        #expect(decisions.map(\.allowed) == [true, true, false])
+        #expect(decisions[2].retryAfterSeconds > 29 && decisions[2].retryAfterSeconds <= 30)
+        // When 30 s have passed, one unit is back
+        let later = try await admission.consume(bucket: "b", cost: 1, limit: 2, now: Self.now.addingTimeInterval(30))
+        #expect(later.allowed)
+        // And a charge larger than the limit never passes
+        #expect(try await !admission.consume(bucket: "c", cost: 3, limit: 2, now: Self.now).allowed)
+    }
+}
+
+extension Sequence {
+    fileprivate func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+        var results: [T] = []
+        for element in self { results.append(try await transform(element)) }
+        return results
+    }
+}
