@@ -39,7 +39,9 @@ public final class ProcessAdmission: AdmissionStore, RateLimitStore, BudgetStore
         var spend: [SpendKey: Spend] = [:]
         /// Ledger writes of this process so far.
         var epoch: UInt64 = 0
-        var operations = 0
+        /// Charges and reservation decisions so far, for dropping what no longer counts now and then.
+        var charges = 0
+        var decisions = 0
     }
 
     private enum Attempt {
@@ -72,8 +74,8 @@ public final class ProcessAdmission: AdmissionStore, RateLimitStore, BudgetStore
 
     /// The GCRA step of the stores' UPSERT: spend when the bucket stays within one window, else refuse untouched.
     private static func consume(_ state: inout State, _ charge: RateCharge, now: Double) -> RateLimitDecision {
-        state.operations += 1
-        if state.operations % 4096 == 0 { state.tats = state.tats.filter { $0.value > now } }  // a past TAT is a full bucket
+        state.charges += 1
+        if state.charges % 4096 == 0 { state.tats = state.tats.filter { $0.value > now } }  // a past TAT is a full bucket
         let tat = state.tats[charge.bucket] ?? now
         let increment = Double(charge.cost) * GCRA.increment(limit: charge.limit)
         let next = max(tat, now) + increment
@@ -154,8 +156,8 @@ public final class ProcessAdmission: AdmissionStore, RateLimitStore, BudgetStore
         _ state: inout State, _ reservation: BudgetReservation, windows: [BudgetWindow], spent: [Int64], now: Double, reservationTTL: TimeInterval
     ) -> BudgetExceeded? {
         let oldest = now - reservationTTL
-        state.operations += 1
-        if state.operations % 1024 == 0 {  // what no longer counts is dropped now and then, not on every call
+        state.decisions += 1
+        if state.decisions % 1024 == 0 {  // what no longer counts is dropped now and then, not on every call
             state.reservations = state.reservations.filter { $0.value.created >= oldest }
             state.spend = state.spend.filter { $0.value.epoch == state.epoch }
         }

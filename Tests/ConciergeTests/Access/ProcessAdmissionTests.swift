@@ -94,6 +94,19 @@ import Testing
         await #expect(throws: BudgetExceeded.self) { try await reserve(admission, BudgetReservation(callerID: "k", amount: MicroUSD(1))) }
     }
 
+    @Test func reservationsOlderThanTheirTTLNoLongerCount() async throws {
+        // Given a call that reserved 900 of 1,000 and never released it (its process would have died mid-call)
+        let admission = ProcessAdmission(spend: HeldSpend())
+        try await reserve(admission, BudgetReservation(callerID: "k", amount: MicroUSD(900)))
+        // Then 900 more do not fit within the reservation TTL, and fit once it has passed
+        await #expect(throws: BudgetExceeded.self) {
+            try await admission.reserve(BudgetReservation(callerID: "k", amount: MicroUSD(900)), windows: [Self.day], now: Self.now.addingTimeInterval(899), reservationTTL: 900)
+        }
+        try await admission.reserve(BudgetReservation(callerID: "k", amount: MicroUSD(900)), windows: [Self.day], now: Self.now.addingTimeInterval(901), reservationTTL: 900)
+        // And another caller's reservations never count against this one
+        try await admission.reserve(BudgetReservation(callerID: "other", amount: MicroUSD(1000)), windows: [Self.day], now: Self.now, reservationTTL: 900)
+    }
+
     @Test func rateLimitBucketsRefillAndRefuseAsTheStoresDo() async throws {
         let admission = ProcessAdmission(spend: HeldSpend())
         // Given a bucket of 2 per minute: two pass, the third is refused with a retry time
