@@ -36,6 +36,33 @@ public struct RunSubmission: Sendable {
     }
 }
 
+extension RunSubmission {
+    /// The outcomes of a committed batch: a created run is the one submitted; any other is read back by `earlier`
+    /// (given its index), and a failure to read it is that submission's alone.
+    public static func outcomes(
+        of submissions: [RunSubmission], created: [Bool], earlier: (Int) async throws -> TaskRun
+    ) async -> [Result<RunSubmitted, any Error>] {
+        var outcomes: [Result<RunSubmitted, any Error>] = []
+        for (index, submission) in submissions.enumerated() {
+            if created[index] {
+                outcomes.append(.success(RunSubmitted(run: submission.run, created: true)))
+                continue
+            }
+            do {
+                outcomes.append(.success(RunSubmitted(run: try await earlier(index), created: false)))
+            } catch {
+                outcomes.append(.failure(error))
+            }
+        }
+        return outcomes
+    }
+
+    /// The queues that got a job from a committed batch, to wake their workers.
+    public static func queues(of submissions: [RunSubmission], created: [Bool]) -> Set<String> {
+        Set(zip(submissions, created).filter(\.1).map(\.0.job.queue))
+    }
+}
+
 /// A submitted run: the new one (`created`), or the earlier run that holds the submission's idempotency key.
 public struct RunSubmitted: Sendable, Equatable {
     public let run: TaskRun

@@ -25,20 +25,8 @@ extension PostgresStore: RunSubmitting {
             return created
         }
         // The jobs' insert trigger notifies other processes' workers at commit; this one's are woken here.
-        for name in Set(zip(submissions, created).filter(\.1).map(\.0.job.queue)) { queue.notifier.signal(name) }
-        var results: [Result<RunSubmitted, any Error>] = []
-        for (submission, isNew) in zip(submissions, created) {
-            if isNew {
-                results.append(.success(RunSubmitted(run: submission.run, created: true)))
-                continue
-            }
-            do {
-                results.append(.success(RunSubmitted(run: try await earlierRun(submission), created: false)))
-            } catch {
-                results.append(.failure(error))
-            }
-        }
-        return results
+        for name in RunSubmission.queues(of: submissions, created: created) { queue.notifier.signal(name) }
+        return await RunSubmission.outcomes(of: submissions, created: created) { try await earlierRun(submissions[$0]) }
     }
 
     /// One submission inside the batch's transaction; false when a run already holds its idempotency key.

@@ -21,21 +21,12 @@ extension SQLiteStore: RunSubmitting {
                 try Self.submit(db, submission, document: encoded.0, eventTexts: encoded.1, now: now, jobNow: jobNow)
             }
         }
-        for name in Set(zip(submissions, existing).filter { $0.1 == nil }.map(\.0.job.queue)) { queue.notifier.signal(name) }
-        var results: [Result<RunSubmitted, any Error>] = []
-        for (submission, found) in zip(submissions, existing) {
-            guard let found else {
-                results.append(.success(RunSubmitted(run: submission.run, created: true)))
-                continue
-            }
-            do {
-                let earlier = try RunCoding.decode(TaskRun.self, found)
-                results.append(.success(RunSubmitted(run: try await run(earlier.id) ?? earlier, created: false)))
-            } catch {
-                results.append(.failure(error))
-            }
+        let created = existing.map { $0 == nil }
+        for name in RunSubmission.queues(of: submissions, created: created) { queue.notifier.signal(name) }
+        return await RunSubmission.outcomes(of: submissions, created: created) { index in
+            let earlier = try RunCoding.decode(TaskRun.self, existing[index] ?? "")
+            return try await run(earlier.id) ?? earlier
         }
-        return results
     }
 
     private static func submit(
