@@ -194,28 +194,3 @@ public final class ProcessAdmission: AdmissionStore, RateLimitStore, BudgetStore
     /// Open reservations (for tests and diagnostics).
     public var openReservations: Int { state.withLock { $0.reservations.count } }
 }
-
-/// The ledger in front of the store for ``ProcessAdmission``: after each durable write it tells the admission that
-/// spend changed, before whoever wrote the rows releases their calls' reservations.
-public struct SpendTrackingLedger: UsageLedger {
-    let base: any UsageLedger
-    let admission: ProcessAdmission
-
-    public init(_ base: any UsageLedger, admission: ProcessAdmission) {
-        self.base = base
-        self.admission = admission
-    }
-
-    public func record(_ records: [UsageRecord]) async throws {
-        try await base.record(records)
-        admission.spendChanged()
-    }
-
-    public func records(_ query: UsageQuery) async throws -> [UsageRecord] {
-        try await base.records(query)
-    }
-
-    public func totals(since: Date?) async throws -> UsageTotals {
-        try await base.totals(since: since)
-    }
-}
