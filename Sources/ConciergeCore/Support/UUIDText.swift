@@ -2,12 +2,12 @@ import Foundation
 
 /// UUIDs as lower-case text, the form `UUID().uuidString.lowercased()` gives, for ids made on every model call
 /// (ledger rows, budget reservations). Foundation's `UUID()` on Linux opens, reads and closes `/dev/urandom` each
-/// time (three system calls, about 1 % of a gateway call's CPU); these take their random bits from the system
-/// generator (`getrandom`) and write the text in place.
+/// time (three system calls, about 1 % of a gateway call's CPU); these take their random bits from the kernel through
+/// ``BufferedRandom`` and write the text in place.
 public enum UUIDText {
     /// A random (version 4) UUID.
     public static func random() -> String {
-        var generator = SystemRandomNumberGenerator()
+        var generator = BufferedRandom()
         // Version 4 in the high nibble of byte 6, variant 10 in the top bits of byte 8.
         let high = (generator.next() as UInt64) & ~0xF000 | 0x4000
         let low = (generator.next() as UInt64) & ~(0xC0 << 56) | (0x80 << 56)
@@ -18,7 +18,7 @@ public enum UUIDText {
     /// bits. Rows keyed by it are inserted at the end of their index instead of at a random page of it, so a
     /// transaction that adds many rows rewrites a few pages of the index, not one page per row.
     public static func timeOrdered(millisecondsSince1970 milliseconds: UInt64 = currentMilliseconds()) -> String {
-        var generator = SystemRandomNumberGenerator()
+        var generator = BufferedRandom()
         // Version 7 in the high nibble of byte 6, variant 10 in the top bits of byte 8.
         let high = (milliseconds & 0xFFFF_FFFF_FFFF) << 16 | 0x7000 | (generator.next() as UInt64) & 0x0FFF
         let low = (generator.next() as UInt64) & ~(0xC0 << 56) | (0x80 << 56)

@@ -52,13 +52,19 @@ extension RunStore {
     }
 }
 
-/// Run ids sort by creation time: `task_` + 12 hex digits of milliseconds + 8 random hex digits.
+/// Run ids sort by creation time: `task_` + 12 hex digits of milliseconds + 16 random hex digits (64 bits, so runs
+/// made in the same millisecond do not collide; ids of earlier versions had 8).
 public enum TaskID {
     public static func make(now: Date = Date()) -> String {
-        let millis = UInt64(max(0, now.timeIntervalSince1970 * 1000))
-        let time = String(millis, radix: 16)
-        let random = String(UInt32.random(in: .min ... .max), radix: 16)
-        return "task_" + String(repeating: "0", count: max(0, 12 - time.count)) + time + String(repeating: "0", count: 8 - random.count) + random
+        let millis = UInt64(max(0, now.timeIntervalSince1970 * 1000)) & 0xFFFF_FFFF_FFFF
+        var generator = BufferedRandom()
+        let random = generator.next() as UInt64
+        return String(unsafeUninitializedCapacity: 33) { buffer in
+            for (index, byte) in "task_".utf8.enumerated() { buffer[index] = byte }
+            for index in 0..<12 { buffer[5 + index] = HexDigits.ascii(millis >> (44 - 4 * UInt64(index))) }
+            for index in 0..<16 { buffer[17 + index] = HexDigits.ascii(random >> (60 - 4 * UInt64(index))) }
+            return 33
+        }
     }
 }
 

@@ -19,7 +19,7 @@ public enum RequestID {
     /// (80 bits). Ids made later sort after earlier ones, so the ledger's `request_id` index grows at its end instead
     /// of taking a write on a random page per row.
     public static func generate(now: Date = Date()) -> String {
-        var generator = SystemRandomNumberGenerator()
+        var generator = BufferedRandom()
         let millis = UInt64(max(0, now.timeIntervalSince1970 * 1000)) & 0xFFFF_FFFF_FFFF
         let random = generator.next() as UInt64
         let high = millis << 16 | random >> 48
