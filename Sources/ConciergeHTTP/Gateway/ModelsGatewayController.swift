@@ -142,26 +142,41 @@ public struct ModelsGatewayController: Sendable {
         let chat = self.chat
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
             var model = chatRequest.model
+            // From the batch with the finish reason on, chunks are held and go out with `[DONE]` (or the error) in
+            // one write: providers send the finish, the usage and their own end together, so nothing waits, and a
+            // streamed call costs one write fewer.
+            var held = ByteBuffer()
             do {
                 // The events of one upstream read go out in one write (one flush, one syscall), not one each.
                 try await chat.streamBatches(chatRequest) { events in
                     var buffer = ByteBuffer()
+                    var finished = false
                     for event in events {
-                        if case .started(_, let upstreamModel, _) = event { model = upstreamModel }
+                        switch event {
+                        case .started(_, let upstreamModel, _): model = upstreamModel
+                        case .finished: finished = true
+                        default: break
+                        }
                         if let chunk = GatewayChunk.chunk(for: event, id: id, created: created, model: model, includeUsage: includeUsage) {
                             GatewayChunk.writeSSE(chunk, to: &buffer)
                         }
                     }
-                    if buffer.readableBytes > 0 { try await writer.write(buffer) }
+                    if finished || held.readableBytes > 0 {
+                        held.writeBuffer(&buffer)
+                    } else if buffer.readableBytes > 0 {
+                        try await writer.write(buffer)
+                    }
                 }
                 await settle()
-                try await writer.write(GatewayChunk.done)
+                held.writeImmutableBuffer(GatewayChunk.done)
+                try await writer.write(held)
             } catch let error as LLMError where error.kind == .cancelled {
                 await settle()
                 return
             } catch let error as LLMError {
                 await settle()
-                try await writer.write(GatewayChunk.sse(GatewayError(error)))
+                held.writeImmutableBuffer(GatewayChunk.sse(GatewayError(error)))
+                try await writer.write(held)
             } catch {
                 await settle()
                 return  // the client went away while we wrote; the router recorded the attempt as cancelled
