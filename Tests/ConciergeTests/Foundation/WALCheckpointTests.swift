@@ -48,8 +48,9 @@ import Testing
                 }
                 largest = max(largest, store.walBytes)
             }
-            // Then the WAL was restarted along the way instead of growing by every byte written
-            #expect(largest < 16 << 20, "the WAL grew to \(largest) bytes")
+            // Then the WAL was restarted along the way instead of growing by every byte written (48 MiB and more).
+            // The bound leaves room for a checkpointer starved by a busy machine (24 MiB seen under the parallel suite).
+            #expect(largest < 32 << 20, "the WAL grew to \(largest) bytes")
             try await store.close()
         }
     }
