@@ -10,7 +10,7 @@
 #   instant  answers at once (~90k req/s on this machine): measures Concierge's own CPU per call.
 #   10ms     answers after a fixed 10 ms (echo_sleep): a provider far faster than any real one (hosted models take
 #            hundreds of ms to a first token), so "share of direct" is what Concierge takes away from a provider.
-# Select with BENCH_PROFILES="instant 10ms" (default both) and BENCH_CONCURRENCY="1 64" (default both).
+# Select with BENCH_PROFILES="instant 10ms", BENCH_CONCURRENCY="1 64" and BENCH_KINDS="plain stream" (default: all).
 # Concierge runs the production path: SQLite in a temp dir, authentication on, every call with an API key that has a
 # request rate limit, a token rate limit and a daily budget (key lookup, GCRA checks, budget reservation and release,
 # one ledger row per call), default settings otherwise, info logs to /dev/null.

@@ -45,8 +45,8 @@ import Testing
         }
     }
 
-    @Test func clientLeavingCancelsTheUpstreamCall() async throws {
-        let upstream = SlowUpstream()
+    /// Runs `body` with a gateway in front of `upstream`, live on 127.0.0.1: its port and its ledger.
+    func withGateway(_ upstream: SlowUpstream, _ body: @escaping @Sendable (Int, InMemoryUsageLedger) async throws -> Void) async throws {
         let upstreamApp = Application(router: upstream.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
         try await upstreamApp.test(.live) { upstreamClient in
             let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
@@ -62,27 +62,52 @@ import Testing
                 router: buildRouter(HTTPDependencies(maxBodyBytes: 1 << 20, healthChecks: [], registry: PrometheusCollectorRegistry())) { gateway.register(on: $0) },
                 configuration: .init(address: .hostname("127.0.0.1", port: 0))
             )
-            try await app.test(.live) { client in
-                // Given a client reading a stream
-                let port = client.port!
-                let reader = Task {
-                    var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/v1/chat/completions")
-                    request.method = .POST
-                    request.headers.add(name: "Content-Type", value: "application/json")
-                    request.body = .bytes(ByteBuffer(string: #"{"model":"default","stream":true,"messages":[{"role":"user","content":"go"}]}"#))
-                    let response = try await TestHTTPClient.shared.execute(request, timeout: .seconds(30))
-                    for try await _ in response.body {}
-                }
-                #expect(await eventually { upstream.tokensSent.withLock { $0 } >= 3 })
-                // When it goes away mid-stream
-                reader.cancel()
-                _ = try? await reader.value
-                // Then Concierge drops the upstream call at once (long before its 1000 tokens) and records `cancelled`
-                #expect(await eventually(timeout: .seconds(5)) { upstream.sawDisconnect.withLock { $0 } })
-                #expect(upstream.tokensSent.withLock { $0 } < 500)
-                #expect(await eventually { ledger.all.count == 1 })
-                #expect(ledger.all.first?.outcome == .cancelled)
+            try await app.test(.live) { client in try await body(client.port!, ledger) }
+        }
+    }
+
+    static func streamRequest(port: Int) -> HTTPClientRequest {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/v1/chat/completions")
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.body = .bytes(ByteBuffer(string: #"{"model":"default","stream":true,"messages":[{"role":"user","content":"go"}]}"#))
+        return request
+    }
+
+    @Test func tokensReachTheClientWhileTheUpstreamIsStillStreaming() async throws {
+        let upstream = SlowUpstream()
+        try await withGateway(upstream) { port, _ in
+            // Given a client reading a stream whose upstream sends a token every 20 ms
+            let response = try await TestHTTPClient.shared.execute(Self.streamRequest(port: port), timeout: .seconds(30))
+            // When the first content chunk reaches it
+            var received = ""
+            for try await part in response.body {
+                received += String(buffer: part)
+                if received.contains(#""content":"tok "#) { break }
             }
+            // Then it came long before the upstream's end: content is forwarded as it arrives, never held for [DONE]
+            #expect(received.contains(#""content":"tok "#))
+            #expect(upstream.tokensSent.withLock { $0 } < 500)
+        }
+    }
+
+    @Test func clientLeavingCancelsTheUpstreamCall() async throws {
+        let upstream = SlowUpstream()
+        try await withGateway(upstream) { port, ledger in
+            // Given a client reading a stream
+            let reader = Task {
+                let response = try await TestHTTPClient.shared.execute(Self.streamRequest(port: port), timeout: .seconds(30))
+                for try await _ in response.body {}
+            }
+            #expect(await eventually { upstream.tokensSent.withLock { $0 } >= 3 })
+            // When it goes away mid-stream
+            reader.cancel()
+            _ = try? await reader.value
+            // Then Concierge drops the upstream call at once (long before its 1000 tokens) and records `cancelled`
+            #expect(await eventually(timeout: .seconds(5)) { upstream.sawDisconnect.withLock { $0 } })
+            #expect(upstream.tokensSent.withLock { $0 } < 500)
+            #expect(await eventually { ledger.all.count == 1 })
+            #expect(ledger.all.first?.outcome == .cancelled)
         }
     }
 }
