@@ -1,11 +1,14 @@
 import Synchronization
 
 /// One shared watch over many deadlines: callers register what to do when their deadline passes, and a single
-/// background loop, running only while something is registered, checks them every `tick` and fires the expired ones.
+/// background loop, running only while something is registered, sleeps until the earliest deadline (never less than
+/// `tick`) and fires the expired ones.
 ///
 /// It replaces a timer per call. A timer of the concurrency runtime goes through libdispatch's manager thread, so
 /// arming and cancelling one per provider call or tool call cost thread switches on every call; registering here is a
-/// locked dictionary insert. A deadline fires at most one `tick` late.
+/// locked dictionary insert. A deadline fires at most one `tick` late. A deadline earlier than the loop's next wake
+/// starts a loop for it (the one it supersedes exits when it wakes), so an idle server with only far deadlines (the
+/// job queue's one-second waits) wakes for them, not every `tick` (50 times a second).
 public final class DeadlineWatch: Sendable {
     public static let shared = DeadlineWatch(tick: .milliseconds(20))
 
@@ -21,7 +24,12 @@ public final class DeadlineWatch: Sendable {
     private struct State {
         var entries: [UInt64: Entry] = [:]
         var nextID: UInt64 = 0
-        var watching = false
+        /// The loop that is current (older ones exit when they wake); nil while none runs.
+        var loop: UInt64?
+        var loops: UInt64 = 0
+        /// When the current loop wakes next.
+        var wake: ContinuousClock.Instant?
+        var wakeups = 0
     }
 
     private let state = Mutex(State())
@@ -33,13 +41,17 @@ public final class DeadlineWatch: Sendable {
 
     /// Calls `expire` once `deadline` has passed, unless ``cancel(_:)`` comes first.
     public func register(_ deadline: ContinuousClock.Instant, expire: @escaping @Sendable () -> Void) -> Token {
-        let (id, startLoop) = state.withLock { state -> (UInt64, Bool) in
+        let (id, newLoop) = state.withLock { state -> (UInt64, UInt64?) in
             state.nextID &+= 1
             state.entries[state.nextID] = Entry(deadline: deadline, expire: expire)
-            defer { state.watching = true }
-            return (state.nextID, !state.watching)
+            // A loop already waking in time (at most one tick after this deadline) serves it.
+            if state.loop != nil, let wake = state.wake, wake <= deadline + tick { return (state.nextID, nil) }
+            state.loops &+= 1
+            state.loop = state.loops
+            state.wake = max(deadline, .now + tick)
+            return (state.nextID, state.loops)
         }
-        if startLoop { Task.detached { await self.watch() } }
+        if let newLoop { Task.detached { await self.watch(loop: newLoop) } }
         return Token(id: id)
     }
 
@@ -50,21 +62,39 @@ public final class DeadlineWatch: Sendable {
     /// Deadlines registered and not yet fired or cancelled (for tests).
     public var pending: Int { state.withLock { $0.entries.count } }
 
-    private func watch() async {
+    /// How many times a loop has woken (for tests).
+    public var wakeups: Int { state.withLock { $0.wakeups } }
+
+    private func watch(loop: UInt64) async {
+        var wake = state.withLock { $0.wake } ?? .now + tick
         while true {
-            try? await Task.sleep(for: tick)
+            try? await Task.sleep(until: wake, clock: .continuous)
             let now = ContinuousClock.now
-            let (expired, done) = state.withLock { state -> ([@Sendable () -> Void], Bool) in
+            let tick = self.tick
+            let (expired, next) = state.withLock { state -> ([@Sendable () -> Void], ContinuousClock.Instant?) in
+                guard state.loop == loop else { return ([], nil) }  // superseded by a loop for an earlier deadline
+                state.wakeups += 1
                 var expired: [@Sendable () -> Void] = []
-                for (id, entry) in state.entries where entry.deadline <= now {
-                    expired.append(entry.expire)
-                    state.entries[id] = nil
+                var earliest: ContinuousClock.Instant?
+                for (id, entry) in state.entries {
+                    if entry.deadline <= now {
+                        expired.append(entry.expire)
+                        state.entries[id] = nil
+                    } else if earliest.map({ entry.deadline < $0 }) ?? true {
+                        earliest = entry.deadline
+                    }
                 }
-                if state.entries.isEmpty { state.watching = false }
-                return (expired, !state.watching)
+                guard let earliest else {
+                    state.loop = nil
+                    state.wake = nil
+                    return (expired, nil)
+                }
+                state.wake = max(earliest, now + tick)
+                return (expired, state.wake)
             }
             for expire in expired { expire() }
-            if done { return }
+            guard let next else { return }
+            wake = next
         }
     }
 }

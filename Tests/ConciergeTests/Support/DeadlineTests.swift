@@ -63,4 +63,34 @@ import Testing
         for token in tokens { watch.cancel(token) }
         #expect(watch.pending == 0)
     }
+
+    @Test func aWatchWithOnlyAFarDeadlineSleepsUntilItInsteadOfTicking() async throws {
+        // Given a watch ticking every 5 ms with one deadline 2 s away
+        let watch = DeadlineWatch(tick: .milliseconds(5))
+        let token = watch.register(.now + .seconds(2)) {}
+        // When 300 ms pass
+        try await Task.sleep(for: .milliseconds(300))
+        // Then it has not woken every tick (60 times): it sleeps until the deadline
+        #expect(watch.wakeups <= 1)
+        watch.cancel(token)
+    }
+
+    @Test func anEarlierDeadlineRegisteredLaterStillFiresOnTime() async throws {
+        // Given a watch asleep until a deadline 30 s away
+        let watch = DeadlineWatch(tick: .milliseconds(5))
+        let far = watch.register(.now + .seconds(30)) {}
+        try await Task.sleep(for: .milliseconds(20))
+        // When a deadline 50 ms away is registered
+        let fired = Mutex<ContinuousClock.Instant?>(nil)
+        let registered = ContinuousClock.now
+        _ = watch.register(registered + .milliseconds(50)) { fired.withLock { $0 = .now } }
+        // Then it fires soon after 50 ms, not after the far one's 30 s
+        let deadline = ContinuousClock.now + .seconds(5)
+        while fired.withLock({ $0 }) == nil, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        let at = try #require(fired.withLock { $0 })
+        #expect(at - registered >= .milliseconds(50))
+        #expect(at - registered < .seconds(2))
+        #expect(watch.pending == 1)
+        watch.cancel(far)
+    }
 }
