@@ -96,7 +96,9 @@ public final class JobWorker: Service {
         let queue = registration.queue
         let inFlight = InFlightCount()
         await withDiscardingTaskGroup { group in
-            while !isStopping {
+            // Cancellation ends the loop too (a group that cancels its services, a shutdown bound that ran out): a
+            // cancelled task's claims fail and its waits return at once, so looping on would spin and never end.
+            while !isStopping, !Task.isCancelled {
                 let generation = store.notifier.generation(of: queue)
                 let free = registration.concurrency - inFlight.value
                 var claimed = 0
@@ -127,6 +129,7 @@ public final class JobWorker: Service {
             for job in jobs { book.hold(job.lease) }
             return jobs
         } catch {
+            if Task.isCancelled { return [] }
             logger.warning("Could not claim jobs", metadata: ["job.queue": .string(queue), "error.message": .string(String(describing: error))])
             try? await Task.sleep(for: configuration.pollInterval)
             return []

@@ -99,6 +99,27 @@ import Testing
         }
     }
 
+    @Test func aCancelledWorkerStopsInsteadOfSpinning() async throws {
+        try await JobStoreFixtures.with(.sqlite, clock: SystemJobClock()) { store in
+            var registry = JobHandlerRegistry()
+            registry.register("idle") { _, _ in "{}" }
+            let worker = JobWorker(
+                store: store, registry: registry, configuration: Self.configuration(),
+                metrics: JobMetrics(factory: NOOPMetricsHandler.instance), logger: Self.logger
+            )
+            // Given a worker serving its queue
+            let run = Task { try await worker.run() }
+            #expect(await eventually { worker.isRunning })
+            // When its task is cancelled without a graceful shutdown (a service group's shutdown bound running out)
+            run.cancel()
+            // Then it stops within moments: claims and waits fail at once once cancelled, so a loop that only checked
+            // for shutdown spun on them forever (seen: a server at 146 % CPU that SIGTERM could no longer stop)
+            let stopped = await eventually(timeout: .seconds(5)) { !worker.isRunning }
+            #expect(stopped, "the cancelled worker is still running")
+            if stopped { _ = try? await run.value }
+        }
+    }
+
     @Test func shutdownPastTheDrainTimeoutReleasesTheLease() async throws {
         try await JobStoreFixtures.with(.sqlite, clock: SystemJobClock()) { store in
             var registry = JobHandlerRegistry()
