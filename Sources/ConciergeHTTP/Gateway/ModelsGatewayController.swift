@@ -143,8 +143,8 @@ public struct ModelsGatewayController: Sendable {
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
             var model = chatRequest.model
             // From the batch with the finish reason on, chunks are held and go out with `[DONE]` (or the error) in
-            // one write: providers send the finish, the usage and their own end together, so nothing waits, and a
-            // streamed call costs one write fewer.
+            // one write: providers send the finish, the usage and their own end together, so these chunks wait only
+            // for the ledger row (written before `[DONE]` anyway), and a streamed call costs one write fewer.
             var held = ByteBuffer()
             do {
                 // The events of one upstream read go out in one write (one flush, one syscall), not one each.
