@@ -24,10 +24,9 @@ public final class DeadlineWatch: Sendable {
     private struct State {
         var entries: [UInt64: Entry] = [:]
         var nextID: UInt64 = 0
-        /// The loop that is current (older ones exit when they wake); nil while none runs.
-        var loop: UInt64?
-        var loops: UInt64 = 0
-        /// When the current loop wakes next.
+        /// The current loop's number (older loops exit when they wake).
+        var loop: UInt64 = 0
+        /// When the current loop wakes next; nil while no loop runs.
         var wake: ContinuousClock.Instant?
         var wakeups = 0
     }
@@ -45,11 +44,10 @@ public final class DeadlineWatch: Sendable {
             state.nextID &+= 1
             state.entries[state.nextID] = Entry(deadline: deadline, expire: expire)
             // A loop already waking in time (at most one tick after this deadline) serves it.
-            if state.loop != nil, let wake = state.wake, wake <= deadline + tick { return (state.nextID, nil) }
-            state.loops &+= 1
-            state.loop = state.loops
+            if let wake = state.wake, wake <= deadline + tick { return (state.nextID, nil) }
+            state.loop &+= 1
             state.wake = max(deadline, .now + tick)
-            return (state.nextID, state.loops)
+            return (state.nextID, state.loop)
         }
         if let newLoop { Task.detached { await self.watch(loop: newLoop) } }
         return Token(id: id)
@@ -70,7 +68,6 @@ public final class DeadlineWatch: Sendable {
         while true {
             try? await Task.sleep(until: wake, clock: .continuous)
             let now = ContinuousClock.now
-            let tick = self.tick
             let (expired, next) = state.withLock { state -> ([@Sendable () -> Void], ContinuousClock.Instant?) in
                 guard state.loop == loop else { return ([], nil) }  // superseded by a loop for an earlier deadline
                 state.wakeups += 1
@@ -85,7 +82,6 @@ public final class DeadlineWatch: Sendable {
                     }
                 }
                 guard let earliest else {
-                    state.loop = nil
                     state.wake = nil
                     return (expired, nil)
                 }

@@ -61,8 +61,8 @@ public enum TaskID {
         let random = generator.next() as UInt64
         return String(unsafeUninitializedCapacity: 33) { buffer in
             for (index, byte) in "task_".utf8.enumerated() { buffer[index] = byte }
-            for index in 0..<12 { buffer[5 + index] = HexDigits.ascii(millis >> (44 - 4 * UInt64(index))) }
-            for index in 0..<16 { buffer[17 + index] = HexDigits.ascii(random >> (60 - 4 * UInt64(index))) }
+            HexDigits.write(millis, digits: 12, into: buffer, at: 5)
+            HexDigits.write(random, digits: 16, into: buffer, at: 17)
             return 33
         }
     }

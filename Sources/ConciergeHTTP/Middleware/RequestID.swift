@@ -26,10 +26,8 @@ public enum RequestID {
         let low = generator.next() as UInt64
         // Written in place: `String(_:radix:)` and padding made three intermediate strings per request.
         return String(unsafeUninitializedCapacity: 32) { buffer in
-            for index in 0..<16 {
-                buffer[index] = HexDigits.ascii(high >> (60 - 4 * UInt64(index)))
-                buffer[16 + index] = HexDigits.ascii(low >> (60 - 4 * UInt64(index)))
-            }
+            HexDigits.write(high, digits: 16, into: buffer, at: 0)
+            HexDigits.write(low, digits: 16, into: buffer, at: 16)
             return 32
         }
     }
