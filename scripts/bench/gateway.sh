@@ -18,6 +18,11 @@
 # through it: a bare Hummingbird → AsyncHTTPClient relay with nothing else, the floor any gateway on this stack pays.
 # BENCH_PERF_DIR=dir records a perf profile of Concierge during each of its runs (dir/plain-instant-c64.data, …);
 # BENCH_PERF_ARGS="-e context-switches -c 1" records where its threads switch instead of CPU samples.
+# BENCH_COUNT_EVENTS="ev1,ev2" counts perf events in Concierge (and the relay) during each run and prints them per call
+# on standard error: on a host without hardware counters, uprobes on allocation and task functions are counts that the
+# host's noise does not move, e.g. after `perf probe -x /lib/x86_64-linux-gnu/libc.so.6 malloc` and
+# `perf probe -x $(dirname $(readlink -f $(which swift)))/../lib/swift/linux/libswiftCore.so swift_retain`:
+# BENCH_COUNT_EVENTS=probe_libc:malloc,probe_libswiftCore:swift_retain (they slow the process: read no timings then).
 # Standard error also shows each run's context switches per call (all the process's threads).
 # Prints a Markdown table: p50/p99 direct and through Concierge, added latency, throughput share, Concierge peak RSS.
 set -euo pipefail
@@ -81,7 +86,17 @@ run() {  # url body connections key pid label → "p50_us p99_us rps requests cp
   if [ -n "${BENCH_PERF_DIR:-}" ] && [ -n "$5" ]; then  # profile the process under test during its run
     perf record ${BENCH_PERF_ARGS:--F 999} -g -p "$5" -o "$BENCH_PERF_DIR/$(echo "$6" | tr ' ' '-').data" -- sleep "$duration" >/dev/null 2>&1 &
   fi
+  local counts="" counter=""
+  if [ -n "${BENCH_COUNT_EVENTS:-}" ] && [ -n "$5" ]; then  # count events in the process under test during its run
+    counts="$work/counts-$(echo "$6" | tr ' ' '-').csv"
+    perf stat -x, -e "$BENCH_COUNT_EVENTS" -p "$5" -o "$counts" -- sleep "$duration" >/dev/null 2>&1 & counter=$!
+  fi
   out=$(BENCH_BODY="$2" BENCH_KEY="$4" wrk -t"$threads" -c"$3" -d"${duration}s" --latency -s "$work/post.lua" "$1")
+  if [ -n "$counter" ]; then
+    wait "$counter" || true
+    awk -F, -v n="$(echo "$out" | awk '/requests in/ { print $1 }')" -v label="$6" \
+      '$3 != "" && $1 ~ /^[0-9]/ { printf "%s: %.1f %s per call\n", label, $1 / n, $3 }' "$counts" >&2
+  fi
   if echo "$out" | grep -q "Non-2xx"; then
     echo "non-2xx answers from $1; one of them:" >&2
     curl -s -H "Content-Type: application/json" ${4:+-H "Authorization: Bearer $4"} -d "$2" "$1" >&2; echo >&2

@@ -27,16 +27,9 @@ public struct AnthropicChatModel: ChatModel {
 
     public func complete(_ request: ChatRequest) async throws -> ChatResponse {
         let body = try ProviderTransport.encode(AnthropicRequestBody(request, model: deployment.model, stream: false))
-        let response: ChatResponse
-        do {
-            response = try await withDeadline(deployment.timeout) { [transport, url, headers, deployment] in
-                let head = try await transport.post(url: url, headers: headers, body: body, deadline: .now() + deployment.timeout.timeAmount)
-                let decoded = try ProviderTransport.decode(AnthropicResponseBody.self, from: try await ProviderTransport.collect(head), what: "message")
-                return Self.response(decoded, head.headers, fallbackModel: deployment.model)
-            }
-        } catch {
-            throw ProviderTransport.classify(error)
-        }
+        let answer = try await transport.exchange(url: url, headers: headers, body: body, deadline: .now() + deployment.timeout.timeAmount)
+        let decoded = try ProviderTransport.decode(AnthropicResponseBody.self, from: answer.body ?? ByteBuffer(), what: "message")
+        let response = Self.response(decoded, answer.headers, fallbackModel: deployment.model)
         return AnthropicStructuredOutput(request).map { $0.mapBack(response) } ?? response
     }
 

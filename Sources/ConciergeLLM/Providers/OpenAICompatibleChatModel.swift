@@ -27,17 +27,8 @@ public struct OpenAICompatibleChatModel: ChatModel {
         let emulation = ToolEmulation(request: request, deployment: deployment)
         let wireRequest = emulation?.rewrittenRequest ?? request
         let body = ByteBuffer(bytes: OpenAIRequestBody(wireRequest, model: deployment.model, stream: false, includeUsage: false).jsonBytes)
-        let response: ChatResponse
-        do {
-            response = try await withDeadline(deployment.timeout) { [transport, url, headers] in
-                let head = try await transport.post(url: url, headers: headers, body: body, deadline: .now() + deployment.timeout.timeAmount)
-                let buffer = try await ProviderTransport.collect(head)
-                let decoded = try OpenAIResponseBody.decode(buffer)
-                return Self.response(decoded, headers: head.headers, fallbackModel: deployment.model)
-            }
-        } catch {
-            throw ProviderTransport.classify(error)
-        }
+        let answer = try await transport.exchange(url: url, headers: headers, body: body, deadline: .now() + deployment.timeout.timeAmount)
+        let response = Self.response(try OpenAIResponseBody.decode(answer.body ?? ByteBuffer()), headers: answer.headers, fallbackModel: deployment.model)
         if let emulation { return emulation.mapBack(response) }
         return ToolEmulation.recoverToolCall(in: response, tools: request.tools)
     }

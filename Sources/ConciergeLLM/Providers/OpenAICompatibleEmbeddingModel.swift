@@ -43,18 +43,12 @@ public struct OpenAICompatibleEmbeddingModel: EmbeddingModel {
         var headers = HTTPHeaders()
         if let key = deployment.apiKey, !key.isEmpty { headers.add(name: "Authorization", value: "Bearer \(key)") }
         let url = deployment.baseURL + "/embeddings"
-        do {
-            return try await withDeadline(deployment.timeout) { [transport, deployment, headers] in
-                let head = try await transport.post(url: url, headers: headers, body: body, deadline: .now() + deployment.timeout.timeAmount)
-                let answer = try ProviderTransport.decode(Answer.self, from: try await ProviderTransport.collect(head), what: "embeddings")
-                let ordered = answer.data.enumerated().sorted { ($0.element.index ?? $0.offset) < ($1.element.index ?? $1.offset) }
-                guard ordered.count == request.inputs.count else {
-                    throw LLMError(.malformedResponse, "provider returned \(ordered.count) embeddings for \(request.inputs.count) inputs")
-                }
-                return EmbeddingResponse(model: answer.model ?? deployment.model, vectors: ordered.map(\.element.embedding), usage: answer.usage?.tokenUsage)
-            }
-        } catch {
-            throw ProviderTransport.classify(error)
+        let reply = try await transport.exchange(url: url, headers: headers, body: body, deadline: .now() + deployment.timeout.timeAmount)
+        let answer = try ProviderTransport.decode(Answer.self, from: reply.body ?? ByteBuffer(), what: "embeddings")
+        let ordered = answer.data.enumerated().sorted { ($0.element.index ?? $0.offset) < ($1.element.index ?? $1.offset) }
+        guard ordered.count == request.inputs.count else {
+            throw LLMError(.malformedResponse, "provider returned \(ordered.count) embeddings for \(request.inputs.count) inputs")
         }
+        return EmbeddingResponse(model: answer.model ?? deployment.model, vectors: ordered.map(\.element.embedding), usage: answer.usage?.tokenUsage)
     }
 }

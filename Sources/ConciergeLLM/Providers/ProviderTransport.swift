@@ -14,7 +14,8 @@ struct ProviderTransport: Sendable {
     let httpClient: HTTPClient
     let logger: Logger
 
-    /// POSTs `body` and returns the response head once it arrives with a 2xx status.
+    /// POSTs `body` and returns the response head once it arrives with a 2xx status; the body is the caller's to
+    /// read as it streams (the deadline covers the head only).
     /// Non-2xx statuses become an ``LLMError`` classified by status, carrying the provider's message.
     func post(url: String, headers: HTTPHeaders, body: ByteBuffer, deadline: NIODeadline) async throws -> HTTPClientResponse {
         var request = HTTPClientRequest(url: url)
@@ -34,13 +35,31 @@ struct ProviderTransport: Sendable {
         return response
     }
 
-    /// Reads a whole body, bounded in size.
-    static func collect(_ response: HTTPClientResponse) async throws -> ByteBuffer {
+    /// POSTs `body` and returns the whole 2xx answer, head and body. The deadline covers both, and the body is
+    /// gathered on the connection's event loop: no extra task and no async body sequence per call, which the
+    /// streaming ``post(url:headers:body:deadline:)`` needs. Cancelling the calling task cancels the request.
+    func exchange(url: String, headers: HTTPHeaders, body: ByteBuffer, deadline: NIODeadline) async throws -> ProviderAnswer {
+        let task: HTTPClient.Task<HTTPClient.Response>
         do {
-            return try await response.body.collect(upTo: maxResponseBytes)
+            var headers = headers
+            headers.replaceOrAdd(name: "Content-Type", value: "application/json")
+            let request = try HTTPClient.Request(url: url, method: .POST, headers: headers, body: .byteBuffer(body))
+            task = httpClient.execute(
+                request: request, delegate: ResponseAccumulator(request: request, maxBodySize: Self.maxResponseBytes),
+                deadline: deadline, logger: logger
+            )
         } catch {
-            throw classify(error)
+            throw Self.classify(error)
         }
+        let response: HTTPClient.Response
+        do {
+            response = try await withTaskCancellationHandler { try await task.futureResult.get() } onCancel: { task.cancel() }
+        } catch {
+            throw Self.classify(error)
+        }
+        let answer = ProviderAnswer(status: Int(response.status.code), headers: response.headers, body: response.body ?? ByteBuffer())
+        guard (200..<300).contains(answer.status) else { throw Self.statusError(answer) }
+        return answer
     }
 
     /// Turns a transport error into an ``LLMError``.
@@ -58,16 +77,23 @@ struct ProviderTransport: Sendable {
                 return LLMError(.connection, "provider connection failed (\(error))")
             }
         }
-        if error is NIOTooManyBytesError { return LLMError(.malformedResponse, "provider response too large") }
+        if error is NIOTooManyBytesError || error is ResponseAccumulator.ResponseTooBigError {
+            return LLMError(.malformedResponse, "provider response too large")
+        }
         return LLMError(.connection, "provider connection failed (\(String(describing: type(of: error))))")
     }
 
     /// The error for a non-2xx answer, with the provider's message when its body has one.
     static func statusError(_ response: HTTPClientResponse) async -> LLMError {
-        let status = Int(response.status.code)
         let body = try? await response.body.collect(upTo: maxErrorBytes)
-        var error = LLMError.fromStatus(status, message: "provider answered HTTP \(status)", retryAfter: retryAfter(response.headers))
-        if let body, let detail = decodeErrorDetail(body) {
+        return statusError(ProviderAnswer(status: Int(response.status.code), headers: response.headers, body: body))
+    }
+
+    /// The error for a non-2xx answer already read, with the provider's message when its body has one.
+    static func statusError(_ answer: ProviderAnswer) -> LLMError {
+        let status = answer.status
+        var error = LLMError.fromStatus(status, message: "provider answered HTTP \(status)", retryAfter: retryAfter(answer.headers))
+        if let body = answer.body, let detail = decodeErrorDetail(body) {
             if let message = detail.message { error.message = message }
             error.providerType = detail.type
             error.param = detail.param

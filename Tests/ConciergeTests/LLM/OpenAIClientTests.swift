@@ -88,6 +88,30 @@ import Testing
         }
     }
 
+    @Test func aBodyThatStallsAfterTheHeadTimesOut() async throws {
+        // The deadline covers the whole answer, not only its head.
+        try await ProviderFixture().withServer { base in
+            let start = ContinuousClock.now
+            let kind = await Self.kind { _ = try await Self.model(base + "/stall-body", timeout: .milliseconds(500)).complete(RouterHarness.question) }
+            #expect(kind == .timeout)
+            #expect(ContinuousClock.now - start < .milliseconds(2_500))
+        }
+    }
+
+    @Test func cancellingTheCallerCancelsAPlainCall() async throws {
+        // A client that leaves cancels its handler's task; the provider call ends then, not when the provider answers
+        // (3 s later, with a success this test would see).
+        try await ProviderFixture().withServer { base in
+            let call = Task { try await Self.model(base + "/hang", timeout: .seconds(30)).complete(RouterHarness.question) }
+            try await Task.sleep(for: .milliseconds(200))
+            let start = ContinuousClock.now
+            call.cancel()
+            let kind = await Self.kind { _ = try await call.value }
+            #expect(kind == .cancelled)
+            #expect(ContinuousClock.now - start < .milliseconds(2_000))
+        }
+    }
+
     @Test func streamsTheDocumentedChunksAndAsksForUsage() async throws {
         let fixture = ProviderFixture()
         try await fixture.withServer { base in

@@ -46,6 +46,16 @@ final class ProviderFixture: Sendable {
             try await Task.sleep(for: .seconds(3))
             return Self.json(completion)
         }
+        router.post("/stall-body/chat/completions") { _, _ -> Response in
+            // The head and half the body at once, the rest after 3 s: a provider that stalls mid-answer.
+            let bytes = Array(completion)
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody { writer in
+                try await writer.write(ByteBuffer(bytes: bytes[..<(bytes.count / 2)]))
+                try await Task.sleep(for: .seconds(3))
+                try await writer.write(ByteBuffer(bytes: bytes[(bytes.count / 2)...]))
+                try await writer.finish(nil)
+            })
+        }
         router.post("/cut/chat/completions") { _, _ in Self.sse(stream.prefix(stream.count / 2), pieces: 2) }
         router.post("/stream-error/chat/completions") { _, _ in
             let text = String(decoding: stream, as: UTF8.self)
