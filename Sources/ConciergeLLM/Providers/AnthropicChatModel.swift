@@ -43,14 +43,10 @@ public struct AnthropicChatModel: ChatModel {
         let body = try ProviderTransport.encode(AnthropicRequestBody(request, model: deployment.model, stream: true))
         var headers = self.headers
         headers.add(name: "Accept", value: "text/event-stream")
-        let start = ContinuousClock.now
-        let head = try await transport.post(url: url, headers: headers, body: body, deadline: .now() + deployment.timeout.timeAmount)
-        try await onEvents([.started(id: nil, model: deployment.model, provider: ProviderTransport.providerInfo(head.headers))])
+        let stream = try await transport.stream(url: url, headers: headers, body: body, timeout: deployment.timeout)
+        try await onEvents([.started(id: nil, model: deployment.model, provider: ProviderTransport.providerInfo(stream.headers))])
         try await SSEStreamDriver.run(
-            body: head.body,
-            translator: AnthropicStreamTranslator(structuredToolName: AnthropicStructuredOutput(request)?.toolName),
-            firstByteTimeout: max(deployment.timeout - (ContinuousClock.now - start), .milliseconds(1)),
-            onEvents: onEvents
+            stream: stream, translator: AnthropicStreamTranslator(structuredToolName: AnthropicStructuredOutput(request)?.toolName), onEvents: onEvents
         )
     }
 

@@ -48,15 +48,9 @@ public struct OpenAICompatibleChatModel: ChatModel {
         let body = ByteBuffer(bytes: OpenAIRequestBody(request, model: deployment.model, stream: true, includeUsage: deployment.streamUsage).jsonBytes)
         var headers = self.headers
         headers.add(name: "Accept", value: "text/event-stream")
-        let start = ContinuousClock.now
-        let head = try await transport.post(url: url, headers: headers, body: body, deadline: .now() + deployment.timeout.timeAmount)
-        try await onEvents([.started(id: nil, model: deployment.model, provider: ProviderTransport.providerInfo(head.headers))])
-        try await SSEStreamDriver.run(
-            body: head.body,
-            translator: OpenAIStreamTranslator(),
-            firstByteTimeout: max(deployment.timeout - (ContinuousClock.now - start), .milliseconds(1)),
-            onEvents: onEvents
-        )
+        let stream = try await transport.stream(url: url, headers: headers, body: body, timeout: deployment.timeout)
+        try await onEvents([.started(id: nil, model: deployment.model, provider: ProviderTransport.providerInfo(stream.headers))])
+        try await SSEStreamDriver.run(stream: stream, translator: OpenAIStreamTranslator(), onEvents: onEvents)
     }
 
     static func response(_ body: OpenAIResponseBody, headers: HTTPHeaders, fallbackModel: String) -> ChatResponse {

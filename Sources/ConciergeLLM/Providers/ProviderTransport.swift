@@ -14,27 +14,6 @@ struct ProviderTransport: Sendable {
     let httpClient: HTTPClient
     let logger: Logger
 
-    /// POSTs `body` and returns the response head once it arrives with a 2xx status; the body is the caller's to
-    /// read as it streams (the deadline covers the head only).
-    /// Non-2xx statuses become an ``LLMError`` classified by status, carrying the provider's message.
-    func post(url: String, headers: HTTPHeaders, body: ByteBuffer, deadline: NIODeadline) async throws -> HTTPClientResponse {
-        var request = HTTPClientRequest(url: url)
-        request.method = .POST
-        request.headers = headers
-        request.headers.replaceOrAdd(name: "Content-Type", value: "application/json")
-        request.body = .bytes(body)
-        let response: HTTPClientResponse
-        do {
-            response = try await httpClient.execute(request, deadline: deadline, logger: logger)
-        } catch {
-            throw Self.classify(error)
-        }
-        guard (200..<300).contains(response.status.code) else {
-            throw await Self.statusError(response)
-        }
-        return response
-    }
-
     /// POSTs `body` and returns the whole 2xx answer, head and body. The deadline covers both, and the body is
     /// gathered on the connection's event loop: no extra task and no async body sequence per call, which the
     /// streaming ``post(url:headers:body:deadline:)`` needs. Cancelling the calling task cancels the request.
@@ -62,6 +41,50 @@ struct ProviderTransport: Sendable {
         return answer
     }
 
+    /// POSTs `body` for a streamed answer and returns once a 2xx head arrives; its body reads follow in
+    /// ``ProviderStream/bytes``. `timeout` covers the head and the first body bytes, not the rest of the stream.
+    /// Non-2xx statuses become an ``LLMError`` classified by status, carrying the provider's message.
+    func stream(url: String, headers: HTTPHeaders, body: ByteBuffer, timeout: Duration, watch: DeadlineWatch = .shared) async throws -> ProviderStream {
+        let eventLoop = httpClient.eventLoopGroup.any()
+        let head = eventLoop.makePromise(of: HTTPResponseHead.self)
+        let (bytes, continuation) = AsyncThrowingStream<ByteBuffer, any Error>.makeStream()
+        let firstBytes = FirstBytesDeadline(watch: watch)
+        let task: HTTPClient.Task<Void>
+        do {
+            var headers = headers
+            headers.replaceOrAdd(name: "Content-Type", value: "application/json")
+            let request = try HTTPClient.Request(url: url, method: .POST, headers: headers, body: .byteBuffer(body))
+            let delegate = ProviderStreamDelegate(head: head, continuation: continuation, firstBytes: firstBytes)
+            task = httpClient.execute(request: request, delegate: delegate, eventLoop: .delegate(on: eventLoop), logger: logger)
+        } catch {
+            head.fail(error)
+            throw Self.classify(error)
+        }
+        continuation.onTermination = { _ in task.cancel() }
+        firstBytes.arm(.now + timeout) { task.cancel() }
+        let responseHead: HTTPResponseHead
+        do {
+            responseHead = try await withTaskCancellationHandler { try await head.futureResult.get() } onCancel: { task.cancel() }
+        } catch {
+            firstBytes.met()
+            if firstBytes.expired { throw LLMError(.timeout, "no answer within the deployment timeout") }
+            throw Self.classify(error)
+        }
+        guard (200..<300).contains(Int(responseHead.status.code)) else {
+            firstBytes.met()
+            var errorBody = ByteBuffer()
+            do {
+                for try await part in bytes {
+                    var part = part
+                    errorBody.writeBuffer(&part)
+                    if errorBody.readableBytes >= Self.maxErrorBytes { break }
+                }
+            } catch {}
+            throw Self.statusError(ProviderAnswer(status: Int(responseHead.status.code), headers: responseHead.headers, body: errorBody))
+        }
+        return ProviderStream(headers: responseHead.headers, bytes: bytes, firstBytes: firstBytes)
+    }
+
     /// Turns a transport error into an ``LLMError``.
     static func classify(_ error: any Error) -> LLMError {
         if let error = error as? LLMError { return error }
@@ -81,12 +104,6 @@ struct ProviderTransport: Sendable {
             return LLMError(.malformedResponse, "provider response too large")
         }
         return LLMError(.connection, "provider connection failed (\(String(describing: type(of: error))))")
-    }
-
-    /// The error for a non-2xx answer, with the provider's message when its body has one.
-    static func statusError(_ response: HTTPClientResponse) async -> LLMError {
-        let body = try? await response.body.collect(upTo: maxErrorBytes)
-        return statusError(ProviderAnswer(status: Int(response.status.code), headers: response.headers, body: body))
     }
 
     /// The error for a non-2xx answer already read, with the provider's message when its body has one.

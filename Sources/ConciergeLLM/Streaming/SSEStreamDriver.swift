@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import ConciergeCore
 import NIOCore
 
@@ -19,19 +18,19 @@ extension StreamTranslator {
 /// Pumps a streamed response body through the SSE parser and a translator into `onEvents`, one batch per read of
 /// the body (the events that arrived together). The body ending before the translator saw the provider's end marker
 /// is an error, never a clean end. Errors thrown by `onEvents` pass through unchanged; leaving the loop drops the
-/// body, which cancels the request.
+/// stream, which cancels the request.
 enum SSEStreamDriver {
     static func run<Translator: StreamTranslator>(
-        body: HTTPClientResponse.Body,
+        stream: ProviderStream,
         translator initial: Translator,
-        firstByteTimeout: Duration,
         onEvents: ([ChatStreamEvent]) async throws -> Void
     ) async throws {
         var translator = initial
         var parser = SSEParser()
         var usage: TokenUsage?
         var batch: [ChatStreamEvent] = []
-        var (chunk, iterator) = try await firstRead(body.makeAsyncIterator(), timeout: firstByteTimeout)
+        var iterator = stream.bytes.makeAsyncIterator()
+        var chunk = try await next(&iterator, stream, usage: nil)
         while let bytes = chunk {
             for event in parser.feed(bytes.readableBytesView) {
                 do {
@@ -52,30 +51,23 @@ enum SSEStreamDriver {
                 batch.removeAll(keepingCapacity: true)
             }
             if translator.isComplete { return }
-            do {
-                chunk = try await iterator.next()
-            } catch {
-                throw interrupted(error, usage: usage)
-            }
+            chunk = try await next(&iterator, stream, usage: usage)
         }
+        // A reader cancelled mid-stream sees the body end early: that is a cancellation, not a cut-off provider.
+        if Task.isCancelled { throw LLMError(.cancelled, "call cancelled", usage: usage) }
         guard translator.endedCleanly else {
             throw LLMError(.streamInterrupted, "provider stream ended before it was complete", usage: usage)
         }
     }
 
-    private static func firstRead(
-        _ iterator: HTTPClientResponse.Body.AsyncIterator, timeout: Duration
-    ) async throws -> (ByteBuffer?, HTTPClientResponse.Body.AsyncIterator) {
-        // The iterator is not Sendable (one consumer at a time). It is handed to the deadline's child task and only
-        // used again after `withDeadline` returns, which waits for that child to end: never two tasks at once.
-        nonisolated(unsafe) var iterator = iterator
+    private static func next(
+        _ iterator: inout AsyncThrowingStream<ByteBuffer, any Error>.Iterator, _ stream: ProviderStream, usage: TokenUsage?
+    ) async throws -> ByteBuffer? {
         do {
-            let chunk = try await withDeadline(timeout) { try await iterator.next() }
-            return (chunk, iterator)
-        } catch is DeadlineExceeded {
-            throw LLMError(.timeout, "no stream data within the deployment timeout")
+            return try await iterator.next()
         } catch {
-            throw interrupted(error, usage: nil)
+            if stream.firstBytes.expired { throw LLMError(.timeout, "no stream data within the deployment timeout") }
+            throw interrupted(error, usage: usage)
         }
     }
 

@@ -146,6 +146,39 @@ import Testing
         }
     }
 
+    @Test func streamedStatusErrorsAreClassifiedWithTheProvidersMessage() async throws {
+        try await ProviderFixture().withServer { base in
+            do {
+                _ = try await Self.collect(Self.model(base + "/429"))
+                Issue.record("expected a 429")
+            } catch let error as LLMError {
+                #expect(error.kind == .rateLimited)
+                #expect(error.retryAfter == .seconds(2))
+            }
+            do {
+                _ = try await Self.collect(Self.model(base + "/400"))
+                Issue.record("expected a 400")
+            } catch let error as LLMError {
+                #expect(error.kind == .request)
+                #expect(error.param == "response_format")
+            }
+            #expect(await Self.kind { _ = try await Self.collect(Self.model(base + "/500")) } == .server)
+            #expect(await Self.kind { _ = try await Self.collect(Self.model("http://127.0.0.1:1")) } == .connection)
+        }
+    }
+
+    @Test func cancellingTheCallerCancelsAStream() async throws {
+        try await ProviderFixture().withServer { base in
+            let call = Task { try await Self.collect(Self.model(base + "/hang", timeout: .seconds(30))) }
+            try await Task.sleep(for: .milliseconds(200))
+            let start = ContinuousClock.now
+            call.cancel()
+            let kind = await Self.kind { _ = try await call.value }
+            #expect(kind == .cancelled)
+            #expect(ContinuousClock.now - start < .milliseconds(2_000))
+        }
+    }
+
     @Test func streamCutOffIsAnErrorNotACleanEnd() async throws {
         try await ProviderFixture().withServer { base in
             #expect(await Self.kind { _ = try await Self.collect(Self.model(base + "/cut")) } == .streamInterrupted)
