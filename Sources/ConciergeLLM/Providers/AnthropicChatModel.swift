@@ -10,24 +10,22 @@ public struct AnthropicChatModel: ChatModel {
     public static let apiVersion = "2023-06-01"
     public let deployment: DeploymentSettings
     let transport: ProviderTransport
+    let endpoint: ProviderEndpoint
+    let streamEndpoint: ProviderEndpoint
 
     public init(deployment: DeploymentSettings, httpClient: HTTPClient, logger: Logger) {
         self.deployment = deployment
         self.transport = ProviderTransport(httpClient: httpClient, logger: logger)
-    }
-
-    var url: String { deployment.baseURL + "/messages" }
-
-    var headers: HTTPHeaders {
         var headers = HTTPHeaders()
         headers.add(name: "anthropic-version", value: Self.apiVersion)
         if let key = deployment.apiKey, !key.isEmpty { headers.add(name: "x-api-key", value: key) }
-        return headers
+        self.endpoint = ProviderEndpoint(deployment.baseURL + "/messages", headers: headers)
+        self.streamEndpoint = endpoint.streaming
     }
 
     public func complete(_ request: ChatRequest) async throws -> ChatResponse {
         let body = try ProviderTransport.encode(AnthropicRequestBody(request, model: deployment.model, stream: false))
-        let answer = try await transport.exchange(url: url, headers: headers, body: body, deadline: .now() + deployment.timeout.timeAmount)
+        let answer = try await transport.exchange(endpoint, body: body, deadline: .now() + deployment.timeout.timeAmount)
         let decoded = try ProviderTransport.decode(AnthropicResponseBody.self, from: answer.body ?? ByteBuffer(), what: "message")
         let response = Self.response(decoded, answer.headers, fallbackModel: deployment.model)
         return AnthropicStructuredOutput(request).map { $0.mapBack(response) } ?? response
@@ -41,9 +39,7 @@ public struct AnthropicChatModel: ChatModel {
 
     public func streamBatches(_ request: ChatRequest, onEvents: ([ChatStreamEvent]) async throws -> Void) async throws {
         let body = try ProviderTransport.encode(AnthropicRequestBody(request, model: deployment.model, stream: true))
-        var headers = self.headers
-        headers.add(name: "Accept", value: "text/event-stream")
-        let stream = try await transport.stream(url: url, headers: headers, body: body, timeout: deployment.timeout)
+        let stream = try await transport.stream(streamEndpoint, body: body, timeout: deployment.timeout)
         try await onEvents([.started(id: nil, model: deployment.model, provider: ProviderTransport.providerInfo(stream.headers))])
         try await SSEStreamDriver.run(
             stream: stream, translator: AnthropicStreamTranslator(structuredToolName: AnthropicStructuredOutput(request)?.toolName), onEvents: onEvents

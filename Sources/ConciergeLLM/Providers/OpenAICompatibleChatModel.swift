@@ -9,25 +9,23 @@ import NIOHTTP1
 public struct OpenAICompatibleChatModel: ChatModel {
     public let deployment: DeploymentSettings
     let transport: ProviderTransport
+    let endpoint: ProviderEndpoint
+    let streamEndpoint: ProviderEndpoint
 
     public init(deployment: DeploymentSettings, httpClient: HTTPClient, logger: Logger) {
         self.deployment = deployment
         self.transport = ProviderTransport(httpClient: httpClient, logger: logger)
-    }
-
-    var url: String { deployment.baseURL + "/chat/completions" }
-
-    var headers: HTTPHeaders {
         var headers = HTTPHeaders()
         if let key = deployment.apiKey, !key.isEmpty { headers.add(name: "Authorization", value: "Bearer \(key)") }
-        return headers
+        self.endpoint = ProviderEndpoint(deployment.baseURL + "/chat/completions", headers: headers)
+        self.streamEndpoint = endpoint.streaming
     }
 
     public func complete(_ request: ChatRequest) async throws -> ChatResponse {
         let emulation = ToolEmulation(request: request, deployment: deployment)
         let wireRequest = emulation?.rewrittenRequest ?? request
         let body = ByteBuffer(bytes: OpenAIRequestBody(wireRequest, model: deployment.model, stream: false, includeUsage: false).jsonBytes)
-        let answer = try await transport.exchange(url: url, headers: headers, body: body, deadline: .now() + deployment.timeout.timeAmount)
+        let answer = try await transport.exchange(endpoint, body: body, deadline: .now() + deployment.timeout.timeAmount)
         let response = Self.response(try OpenAIResponseBody.decode(answer.body ?? ByteBuffer()), headers: answer.headers, fallbackModel: deployment.model)
         if let emulation { return emulation.mapBack(response) }
         return ToolEmulation.recoverToolCall(in: response, tools: request.tools)
@@ -46,9 +44,7 @@ public struct OpenAICompatibleChatModel: ChatModel {
             return
         }
         let body = ByteBuffer(bytes: OpenAIRequestBody(request, model: deployment.model, stream: true, includeUsage: deployment.streamUsage).jsonBytes)
-        var headers = self.headers
-        headers.add(name: "Accept", value: "text/event-stream")
-        let stream = try await transport.stream(url: url, headers: headers, body: body, timeout: deployment.timeout)
+        let stream = try await transport.stream(streamEndpoint, body: body, timeout: deployment.timeout)
         try await onEvents([.started(id: nil, model: deployment.model, provider: ProviderTransport.providerInfo(stream.headers))])
         try await SSEStreamDriver.run(stream: stream, translator: OpenAIStreamTranslator(), onEvents: onEvents)
     }

@@ -32,18 +32,19 @@ public struct OpenAICompatibleEmbeddingModel: EmbeddingModel {
 
     public let deployment: DeploymentSettings
     let transport: ProviderTransport
+    let endpoint: ProviderEndpoint
 
     public init(deployment: DeploymentSettings, httpClient: HTTPClient, logger: Logger) {
         self.deployment = deployment
         self.transport = ProviderTransport(httpClient: httpClient, logger: logger)
+        var headers = HTTPHeaders()
+        if let key = deployment.apiKey, !key.isEmpty { headers.add(name: "Authorization", value: "Bearer \(key)") }
+        self.endpoint = ProviderEndpoint(deployment.baseURL + "/embeddings", headers: headers)
     }
 
     public func embed(_ request: EmbeddingRequest) async throws -> EmbeddingResponse {
         let body = try ProviderTransport.encode(Body(model: deployment.model, input: request.inputs, dimensions: request.dimensions, user: request.user))
-        var headers = HTTPHeaders()
-        if let key = deployment.apiKey, !key.isEmpty { headers.add(name: "Authorization", value: "Bearer \(key)") }
-        let url = deployment.baseURL + "/embeddings"
-        let reply = try await transport.exchange(url: url, headers: headers, body: body, deadline: .now() + deployment.timeout.timeAmount)
+        let reply = try await transport.exchange(endpoint, body: body, deadline: .now() + deployment.timeout.timeAmount)
         let answer = try ProviderTransport.decode(Answer.self, from: reply.body ?? ByteBuffer(), what: "embeddings")
         let ordered = answer.data.enumerated().sorted { ($0.element.index ?? $0.offset) < ($1.element.index ?? $1.offset) }
         guard ordered.count == request.inputs.count else {

@@ -1,7 +1,7 @@
 import NIOCore
 import NIOHTTP1
 
-/// A provider's whole answer: status, headers and body (``ProviderTransport/exchange(url:headers:body:deadline:)``).
+/// A provider's whole answer: status, headers and body (``ProviderTransport/exchange(_:body:deadline:)``).
 struct ProviderAnswer: Sendable {
     let status: Int
     let headers: HTTPHeaders

@@ -5,7 +5,7 @@ import NIOHTTP1
 import Synchronization
 
 /// A streamed provider answer: its headers, then the body's reads as they arrive
-/// (``ProviderTransport/stream(url:headers:body:timeout:)``).
+/// (``ProviderTransport/stream(_:body:timeout:watch:)``).
 ///
 /// It runs on AsyncHTTPClient's delegate API, so a streamed call costs one HTTP request and no task of its own: the
 /// reads reach the reader through an `AsyncThrowingStream`, and the deadline for the first bytes is a

@@ -17,12 +17,10 @@ struct ProviderTransport: Sendable {
     /// POSTs `body` and returns the whole 2xx answer, head and body. The deadline covers both, and the body is
     /// gathered on the connection's event loop: no extra task and no async body sequence per call, which the
     /// streaming ``post(url:headers:body:deadline:)`` needs. Cancelling the calling task cancels the request.
-    func exchange(url: String, headers: HTTPHeaders, body: ByteBuffer, deadline: NIODeadline) async throws -> ProviderAnswer {
+    func exchange(_ endpoint: ProviderEndpoint, body: ByteBuffer, deadline: NIODeadline) async throws -> ProviderAnswer {
         let task: HTTPClient.Task<HTTPClient.Response>
         do {
-            var headers = headers
-            headers.replaceOrAdd(name: "Content-Type", value: "application/json")
-            let request = try HTTPClient.Request(url: url, method: .POST, headers: headers, body: .byteBuffer(body))
+            let request = try Self.request(endpoint, body: body)
             task = httpClient.execute(
                 request: request, delegate: ResponseAccumulator(request: request, maxBodySize: Self.maxResponseBytes),
                 deadline: deadline, logger: logger
@@ -44,16 +42,14 @@ struct ProviderTransport: Sendable {
     /// POSTs `body` for a streamed answer and returns once a 2xx head arrives; its body reads follow in
     /// ``ProviderStream/bytes``. `timeout` covers the head and the first body bytes, not the rest of the stream.
     /// Non-2xx statuses become an ``LLMError`` classified by status, carrying the provider's message.
-    func stream(url: String, headers: HTTPHeaders, body: ByteBuffer, timeout: Duration, watch: DeadlineWatch = .shared) async throws -> ProviderStream {
+    func stream(_ endpoint: ProviderEndpoint, body: ByteBuffer, timeout: Duration, watch: DeadlineWatch = .shared) async throws -> ProviderStream {
         let eventLoop = httpClient.eventLoopGroup.any()
         let head = eventLoop.makePromise(of: HTTPResponseHead.self)
         let (bytes, continuation) = AsyncThrowingStream<ByteBuffer, any Error>.makeStream()
         let firstBytes = FirstBytesDeadline(watch: watch)
         let task: HTTPClient.Task<Void>
         do {
-            var headers = headers
-            headers.replaceOrAdd(name: "Content-Type", value: "application/json")
-            let request = try HTTPClient.Request(url: url, method: .POST, headers: headers, body: .byteBuffer(body))
+            let request = try Self.request(endpoint, body: body)
             let delegate = ProviderStreamDelegate(head: head, continuation: continuation, firstBytes: firstBytes)
             task = httpClient.execute(request: request, delegate: delegate, eventLoop: .delegate(on: eventLoop), logger: logger)
         } catch {
@@ -83,6 +79,11 @@ struct ProviderTransport: Sendable {
             throw Self.statusError(ProviderAnswer(status: Int(responseHead.status.code), headers: responseHead.headers, body: errorBody))
         }
         return ProviderStream(headers: responseHead.headers, bytes: bytes, firstBytes: firstBytes)
+    }
+
+    static func request(_ endpoint: ProviderEndpoint, body: ByteBuffer) throws -> HTTPClient.Request {
+        guard let url = endpoint.url else { throw HTTPClientError.invalidURL }
+        return try HTTPClient.Request(url: url, method: .POST, headers: endpoint.headers, body: .byteBuffer(body))
     }
 
     /// Turns a transport error into an ``LLMError``.
