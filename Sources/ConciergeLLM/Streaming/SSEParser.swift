@@ -49,35 +49,29 @@ public struct SSEParser: Sendable {
     /// True when bytes of an unfinished event are buffered: an end of input now means the stream was cut off.
     public var hasPendingEvent: Bool { hasData || !line.isEmpty }
 
+    /// One field line, read from its bytes: only the value becomes a string (a field name is ASCII, and `:` never
+    /// occurs inside a multi-byte character, so splitting the bytes at the first colon splits the text there).
     private mutating func endLine(into events: inout [SSEEvent]) {
         defer { line.removeAll(keepingCapacity: true) }
         if line.isEmpty {
             dispatch(into: &events)
             return
         }
-        if line.first == UInt8(ascii: ":") { return }
-        let text = String(decoding: line, as: UTF8.self)
-        let field: Substring
-        var value: Substring
-        if let colon = text.firstIndex(of: ":") {
-            field = text[..<colon]
-            value = text[text.index(after: colon)...]
-            if value.first == " " { value = value.dropFirst() }
-        } else {
-            field = text[...]
-            value = ""
-        }
-        switch field {
-        case "data":
-            dataLines.append(String(value))
+        if line[0] == UInt8(ascii: ":") { return }
+        let colon = line.firstIndex(of: UInt8(ascii: ":")) ?? line.endIndex
+        var valueStart = min(colon + 1, line.endIndex)
+        if valueStart < line.endIndex, line[valueStart] == UInt8(ascii: " ") { valueStart += 1 }
+        let field = line[..<colon]
+        let value = line[valueStart...]
+        if field.elementsEqual("data".utf8) {
+            dataLines.append(String(decoding: value, as: UTF8.self))
             hasData = true
-        case "event":
-            eventType = String(value)
-        case "id":
-            if !value.contains("\0") { lastEventID = String(value) }
-        default:
-            break  // `retry` and unknown fields
+        } else if field.elementsEqual("event".utf8) {
+            eventType = String(decoding: value, as: UTF8.self)
+        } else if field.elementsEqual("id".utf8) {
+            if !value.contains(0) { lastEventID = String(decoding: value, as: UTF8.self) }
         }
+        // `retry` and unknown fields are ignored.
     }
 
     private mutating func dispatch(into events: inout [SSEEvent]) {
@@ -87,6 +81,7 @@ public struct SSEParser: Sendable {
             eventType = nil
         }
         guard hasData else { return }
-        events.append(SSEEvent(event: eventType, data: dataLines.joined(separator: "\n"), id: lastEventID))
+        let data = dataLines.count == 1 ? dataLines[0] : dataLines.joined(separator: "\n")
+        events.append(SSEEvent(event: eventType, data: data, id: lastEventID))
     }
 }

@@ -17,6 +17,16 @@ import Testing
         #expect(events == [SSEEvent(data: "a\nb")])
     }
 
+    @Test func fieldsFollowTheSpec() {
+        // A field without a colon has an empty value; only one space after the colon is dropped; the last event id
+        // carries over, and an id with a NUL is ignored; `retry` and unknown fields are skipped.
+        let text = "event: ping\nid: 7\ndata:  two spaces\ndata\nretry: 10\nfoo: bar\n\nid: a\u{0}b\ndata: x\n\n"
+        #expect(Self.parse([Array(text.utf8)]) == [
+            SSEEvent(event: "ping", data: " two spaces\n", id: "7"),
+            SSEEvent(data: "x", id: "7"),
+        ])
+    }
+
     @Test func everySplitOfARecordedStreamGivesTheSameEvents() throws {
         // Given the recorded OpenAI stream (with multi-byte characters) parsed whole
         let bytes = Array(try Fixture.data("openai-stream.txt"))
