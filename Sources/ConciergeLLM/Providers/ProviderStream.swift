@@ -10,6 +10,9 @@ import Synchronization
 /// It runs on AsyncHTTPClient's delegate API, so a streamed call costs one HTTP request and no task of its own: the
 /// reads reach the reader through an `AsyncThrowingStream`, and the deadline for the first bytes is a
 /// ``DeadlineWatch`` entry that cancels the request. Dropping or cancelling the reader cancels the request.
+/// The reads are not held back for a slow reader: what the provider sent and the client has not taken yet waits in
+/// memory, at most one model answer (kilobytes to a few hundred), where a byte-level backpressure would cost a thread
+/// hop per read.
 struct ProviderStream: Sendable {
     let headers: HTTPHeaders
     let bytes: AsyncThrowingStream<ByteBuffer, any Error>
