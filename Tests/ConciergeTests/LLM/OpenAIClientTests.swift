@@ -21,6 +21,16 @@ import Testing
         return events.withLock { $0 }
     }
 
+    /// Starts `call`, cancels it 200 ms later, and says how it ended and how long it took to end after the cancel.
+    static func cancelled(_ call: @escaping @Sendable () async throws -> Void) async -> (LLMError.Kind?, Duration) {
+        let task = Task { try await call() }
+        try? await Task.sleep(for: .milliseconds(200))
+        let start = ContinuousClock.now
+        task.cancel()
+        let kind = await Self.kind { try await task.value }
+        return (kind, ContinuousClock.now - start)
+    }
+
     static func kind(of body: () async throws -> Void) async -> LLMError.Kind? {
         do {
             try await body()
@@ -102,13 +112,9 @@ import Testing
         // A client that leaves cancels its handler's task; the provider call ends then, not when the provider answers
         // (3 s later, with a success this test would see).
         try await ProviderFixture().withServer { base in
-            let call = Task { try await Self.model(base + "/hang", timeout: .seconds(30)).complete(RouterHarness.question) }
-            try await Task.sleep(for: .milliseconds(200))
-            let start = ContinuousClock.now
-            call.cancel()
-            let kind = await Self.kind { _ = try await call.value }
+            let (kind, waited) = await Self.cancelled { _ = try await Self.model(base + "/hang", timeout: .seconds(30)).complete(RouterHarness.question) }
             #expect(kind == .cancelled)
-            #expect(ContinuousClock.now - start < .milliseconds(2_000))
+            #expect(waited < .milliseconds(2_000))
         }
     }
 
@@ -169,13 +175,9 @@ import Testing
 
     @Test func cancellingTheCallerCancelsAStream() async throws {
         try await ProviderFixture().withServer { base in
-            let call = Task { try await Self.collect(Self.model(base + "/hang", timeout: .seconds(30))) }
-            try await Task.sleep(for: .milliseconds(200))
-            let start = ContinuousClock.now
-            call.cancel()
-            let kind = await Self.kind { _ = try await call.value }
+            let (kind, waited) = await Self.cancelled { _ = try await Self.collect(Self.model(base + "/hang", timeout: .seconds(30))) }
             #expect(kind == .cancelled)
-            #expect(ContinuousClock.now - start < .milliseconds(2_000))
+            #expect(waited < .milliseconds(2_000))
         }
     }
 
