@@ -15,8 +15,8 @@ struct ProviderTransport: Sendable {
     let logger: Logger
 
     /// POSTs `body` and returns the whole 2xx answer, head and body. The deadline covers both, and the body is
-    /// gathered on the connection's event loop: no extra task and no async body sequence per call, which the
-    /// streaming ``post(url:headers:body:deadline:)`` needs. Cancelling the calling task cancels the request.
+    /// gathered on the connection's event loop: no extra task and no async body sequence per call. Cancelling the
+    /// calling task cancels the request.
     func exchange(_ endpoint: ProviderEndpoint, body: ByteBuffer, deadline: NIODeadline) async throws -> ProviderAnswer {
         let task: HTTPClient.Task<HTTPClient.Response>
         do {
@@ -68,14 +68,19 @@ struct ProviderTransport: Sendable {
         }
         guard (200..<300).contains(Int(responseHead.status.code)) else {
             firstBytes.met()
-            var errorBody = ByteBuffer()
-            do {
-                for try await part in bytes {
-                    var part = part
-                    errorBody.writeBuffer(&part)
-                    if errorBody.readableBytes >= Self.maxErrorBytes { break }
-                }
-            } catch {}
+            // The error body, bounded in size and in time (its first bytes ended the first-bytes deadline): a rare
+            // path, so a task of its own for the bound is fine here.
+            let errorBody = try? await withDeadline(timeout, watch: watch) {
+                var collected = ByteBuffer()
+                do {
+                    for try await part in bytes {
+                        var part = part
+                        collected.writeBuffer(&part)
+                        if collected.readableBytes >= Self.maxErrorBytes { break }
+                    }
+                } catch {}
+                return collected
+            }
             throw Self.statusError(ProviderAnswer(status: Int(responseHead.status.code), headers: responseHead.headers, body: errorBody))
         }
         return ProviderStream(headers: responseHead.headers, bytes: bytes, firstBytes: firstBytes)

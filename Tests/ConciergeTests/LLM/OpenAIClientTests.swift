@@ -173,6 +173,16 @@ import Testing
         }
     }
 
+    @Test func aStreamedErrorWhoseBodyStallsEndsWithinTheTimeout() async throws {
+        try await ProviderFixture().withServer { base in
+            let start = ContinuousClock.now
+            // The head comes at once; the timeout (generous for a loaded CI machine) must end the stalled body.
+            let kind = await Self.kind { _ = try await Self.collect(Self.model(base + "/stall-error", timeout: .milliseconds(1_500))) }
+            #expect(kind == .server)
+            #expect(ContinuousClock.now - start < .milliseconds(4_500))
+        }
+    }
+
     @Test func cancellingTheCallerCancelsAStream() async throws {
         try await ProviderFixture().withServer { base in
             let (kind, waited) = await Self.cancelled { _ = try await Self.collect(Self.model(base + "/hang", timeout: .seconds(30))) }

@@ -56,6 +56,16 @@ final class ProviderFixture: Sendable {
                 try await writer.finish(nil)
             })
         }
+        router.post("/stall-error/chat/completions") { _, _ -> Response in
+            // A 500 whose error body stops half-way for 6 s.
+            let bytes = Array(#"{"error":{"message":"upstream exploded","type":"server_error"}}"#.utf8)
+            return Response(status: .internalServerError, headers: [.contentType: "application/json"], body: ResponseBody { writer in
+                try await writer.write(ByteBuffer(bytes: bytes[..<(bytes.count / 2)]))
+                try await Task.sleep(for: .seconds(6))
+                try await writer.write(ByteBuffer(bytes: bytes[(bytes.count / 2)...]))
+                try await writer.finish(nil)
+            })
+        }
         router.post("/cut/chat/completions") { _, _ in Self.sse(stream.prefix(stream.count / 2), pieces: 2) }
         router.post("/stream-error/chat/completions") { _, _ in
             let text = String(decoding: stream, as: UTF8.self)
