@@ -51,7 +51,7 @@ struct JSONTextParser {
         }
     }
 
-    private mutating func skipWhitespace() {
+    mutating func skipWhitespace() {
         while index < bytes.count {
             switch bytes[index] {
             case 0x20, 0x0A, 0x0D, 0x09: index += 1
@@ -60,7 +60,7 @@ struct JSONTextParser {
         }
     }
 
-    private mutating func value(depth: Int) throws(Invalid) -> JSONValue {
+    mutating func value(depth: Int) throws(Invalid) -> JSONValue {
         guard depth < Self.maxDepth else { throw Invalid() }
         skipWhitespace()
         guard index < bytes.count else { throw Invalid() }
@@ -121,12 +121,12 @@ struct JSONTextParser {
         }
     }
 
-    private mutating func expect(_ byte: UInt8) throws(Invalid) {
+    mutating func expect(_ byte: UInt8) throws(Invalid) {
         guard index < bytes.count, bytes[index] == byte else { throw Invalid() }
         index += 1
     }
 
-    private mutating func literal(_ word: StaticString) throws(Invalid) {
+    mutating func literal(_ word: StaticString) throws(Invalid) {
         let count = word.utf8CodeUnitCount
         guard index + count <= bytes.count else { throw Invalid() }
         for offset in 0..<count where bytes[index + offset] != word.utf8Start[offset] { throw Invalid() }
@@ -134,7 +134,7 @@ struct JSONTextParser {
     }
 
     /// A string starting at its opening quote; the plain run between escapes is copied in one piece.
-    private mutating func string() throws(Invalid) -> String {
+    mutating func string() throws(Invalid) -> String {
         index += 1
         let start = index
         var ascii = true
@@ -216,7 +216,7 @@ struct JSONTextParser {
     }
 
     /// A number in JSON's grammar; plain integers of up to 15 digits are read exactly without a text round trip.
-    private mutating func number() throws(Invalid) -> Double {
+    mutating func number() throws(Invalid) -> Double {
         let start = index
         if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
         let integerStart = index

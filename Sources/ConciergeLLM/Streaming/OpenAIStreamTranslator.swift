@@ -16,8 +16,7 @@ struct OpenAIStreamTranslator: StreamTranslator {
         }
         let chunk: OpenAIChunk
         do {
-            guard let json = JSONValue(jsonText: event.data) else { throw JSONShapeError(.wrongType, path: "", expected: "JSON") }
-            chunk = try OpenAIChunk(json: JSONFields(json))
+            chunk = try OpenAIChunk(jsonText: event.data)
         } catch {
             throw LLMError(.streamInterrupted, "provider sent a malformed stream chunk")
         }

@@ -47,6 +47,16 @@ import Testing
     static let malformedChunks: [String] = [
         #"{"choices": 3}"#, #"{"choices": [{"delta": {"tool_calls": [{"index": "0"}]}}]}"#, #"{"error": "x"}"#,
         #"{"choices": [{"delta": {"content": ["a"]}}]}"#, "[]", #"{"id": "c1""#,
+        // Shapes and syntax the cursor reads itself: each refused, as the parser and `JSONFields` refuse them.
+        #"{"choices": [null]}"#, #"{"usage": "9"}"#, #"{"usage": {"prompt_tokens": 1.5}}"#, #"{"id": 7}"#,
+        #"{"id": "c1"} x"#, "null", #"{"id": nul}"#,
+        #"{"choices": [{"delta": {"tool_calls": [{"function": 3}]}}]}"#,
+    ]
+
+    /// What `JSONDecoder` tolerates and the strict parser (and so the cursor) refuses: trailing commas, and an invalid
+    /// escape in a field nobody reads.
+    static let strictOnlyChunks: [String] = [
+        #"{"id": "c1",}"#, #"{"logprobs": {"a": [1, ]}}"#, #"{"choices": [{"delta": {}},]}"#, #"{"x": "\q"}"#,
     ]
 
     static func viaDecoder<T: Decodable>(_ type: T.Type, _ text: String) -> T? {
@@ -95,9 +105,16 @@ import Testing
             let expected = try #require(Self.viaDecoder(OpenAIChunk.self, body), "JSONDecoder refused \(body)")
             let value = try #require(JSONValue(jsonText: body))
             #expect(try OpenAIChunk(json: JSONFields(value)) == expected, "\(body)")
+            #expect(try OpenAIChunk(jsonText: body) == expected, "\(body)")
         }
         for body in Self.malformedChunks {
             #expect(Self.viaDecoder(OpenAIChunk.self, body) == nil, "JSONDecoder accepted \(body)")
+            #expect((try? JSONValue(jsonText: body).map { try OpenAIChunk(json: JSONFields($0)) }) == nil, "fields accepted \(body)")
+            var translator = OpenAIStreamTranslator()
+            #expect(throws: LLMError.self, "\(body)") { try translator.translate(SSEEvent(data: body)) }
+        }
+        for body in Self.strictOnlyChunks {
+            #expect(JSONValue(jsonText: body) == nil, "parser accepted \(body)")
             var translator = OpenAIStreamTranslator()
             #expect(throws: LLMError.self, "\(body)") { try translator.translate(SSEEvent(data: body)) }
         }
