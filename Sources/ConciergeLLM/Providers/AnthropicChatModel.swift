@@ -25,8 +25,8 @@ public struct AnthropicChatModel: ChatModel {
 
     public func complete(_ request: ChatRequest) async throws -> ChatResponse {
         let body = try ProviderTransport.encode(AnthropicRequestBody(request, model: deployment.model, stream: false))
-        let answer = try await transport.exchange(endpoint, body: body, deadline: .now() + deployment.timeout.timeAmount)
-        let decoded = try ProviderTransport.decode(AnthropicResponseBody.self, from: answer.body ?? ByteBuffer(), what: "message")
+        let answer = try await transport.exchange(endpoint, body: body, timeout: deployment.timeout)
+        let decoded = try ProviderTransport.decode(AnthropicResponseBody.self, from: answer.body, what: "message")
         let response = Self.response(decoded, answer.headers, fallbackModel: deployment.model)
         return AnthropicStructuredOutput(request).map { $0.mapBack(response) } ?? response
     }

@@ -25,8 +25,8 @@ public struct OpenAICompatibleChatModel: ChatModel {
         let emulation = ToolEmulation(request: request, deployment: deployment)
         let wireRequest = emulation?.rewrittenRequest ?? request
         let body = ByteBuffer(bytes: OpenAIRequestBody(wireRequest, model: deployment.model, stream: false, includeUsage: false).jsonBytes)
-        let answer = try await transport.exchange(endpoint, body: body, deadline: .now() + deployment.timeout.timeAmount)
-        let response = Self.response(try OpenAIResponseBody.decode(answer.body ?? ByteBuffer()), headers: answer.headers, fallbackModel: deployment.model)
+        let answer = try await transport.exchange(endpoint, body: body, timeout: deployment.timeout)
+        let response = Self.response(try OpenAIResponseBody.decode(answer.body), headers: answer.headers, fallbackModel: deployment.model)
         if let emulation { return emulation.mapBack(response) }
         return ToolEmulation.recoverToolCall(in: response, tools: request.tools)
     }

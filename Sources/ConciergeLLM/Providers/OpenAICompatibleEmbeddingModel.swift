@@ -44,8 +44,8 @@ public struct OpenAICompatibleEmbeddingModel: EmbeddingModel {
 
     public func embed(_ request: EmbeddingRequest) async throws -> EmbeddingResponse {
         let body = try ProviderTransport.encode(Body(model: deployment.model, input: request.inputs, dimensions: request.dimensions, user: request.user))
-        let reply = try await transport.exchange(endpoint, body: body, deadline: .now() + deployment.timeout.timeAmount)
-        let answer = try ProviderTransport.decode(Answer.self, from: reply.body ?? ByteBuffer(), what: "embeddings")
+        let reply = try await transport.exchange(endpoint, body: body, timeout: deployment.timeout)
+        let answer = try ProviderTransport.decode(Answer.self, from: reply.body, what: "embeddings")
         let ordered = answer.data.enumerated().sorted { ($0.element.index ?? $0.offset) < ($1.element.index ?? $1.offset) }
         guard ordered.count == request.inputs.count else {
             throw LLMError(.malformedResponse, "provider returned \(ordered.count) embeddings for \(request.inputs.count) inputs")

@@ -14,16 +14,16 @@ struct ProviderTransport: Sendable {
     let httpClient: HTTPClient
     let logger: Logger
 
-    /// POSTs `body` and returns the whole 2xx answer, head and body. The deadline covers both, and the body is
+    /// POSTs `body` and returns the whole 2xx answer, head and body. `timeout` covers both, and the body is
     /// gathered on the connection's event loop: no extra task and no async body sequence per call. Cancelling the
     /// calling task cancels the request.
-    func exchange(_ endpoint: ProviderEndpoint, body: ByteBuffer, deadline: NIODeadline) async throws -> ProviderAnswer {
+    func exchange(_ endpoint: ProviderEndpoint, body: ByteBuffer, timeout: Duration) async throws -> ProviderAnswer {
         let task: HTTPClient.Task<HTTPClient.Response>
         do {
             let request = try Self.request(endpoint, body: body)
             task = httpClient.execute(
                 request: request, delegate: ResponseAccumulator(request: request, maxBodySize: Self.maxResponseBytes),
-                deadline: deadline, logger: logger
+                deadline: .now() + timeout.timeAmount, logger: logger
             )
         } catch {
             throw Self.classify(error)
@@ -81,7 +81,7 @@ struct ProviderTransport: Sendable {
                 } catch {}
                 return collected
             }
-            throw Self.statusError(ProviderAnswer(status: Int(responseHead.status.code), headers: responseHead.headers, body: errorBody))
+            throw Self.statusError(ProviderAnswer(status: Int(responseHead.status.code), headers: responseHead.headers, body: errorBody ?? ByteBuffer()))
         }
         return ProviderStream(headers: responseHead.headers, bytes: bytes, firstBytes: firstBytes)
     }
@@ -116,7 +116,7 @@ struct ProviderTransport: Sendable {
     static func statusError(_ answer: ProviderAnswer) -> LLMError {
         let status = answer.status
         var error = LLMError.fromStatus(status, message: "provider answered HTTP \(status)", retryAfter: retryAfter(answer.headers))
-        if let body = answer.body, let detail = decodeErrorDetail(body) {
+        if let detail = decodeErrorDetail(answer.body) {
             if let message = detail.message { error.message = message }
             error.providerType = detail.type
             error.param = detail.param
