@@ -40,16 +40,17 @@ public final class DeadlineWatch: Sendable {
 
     /// Calls `expire` once `deadline` has passed, unless ``cancel(_:)`` comes first.
     public func register(_ deadline: ContinuousClock.Instant, expire: @escaping @Sendable () -> Void) -> Token {
-        let (id, newLoop) = state.withLock { state -> (UInt64, UInt64?) in
+        let (id, newLoop) = state.withLock { state -> (UInt64, (number: UInt64, wake: ContinuousClock.Instant)?) in
             state.nextID &+= 1
             state.entries[state.nextID] = Entry(deadline: deadline, expire: expire)
             // A loop already waking in time (at most one tick after this deadline) serves it.
             if let wake = state.wake, wake <= deadline + tick { return (state.nextID, nil) }
             state.loop &+= 1
-            state.wake = max(deadline, .now + tick)
-            return (state.nextID, state.loop)
+            let wake = max(deadline, .now + tick)
+            state.wake = wake
+            return (state.nextID, (state.loop, wake))
         }
-        if let newLoop { Task.detached { await self.watch(loop: newLoop) } }
+        if let newLoop { Task.detached { await self.watch(loop: newLoop.number, firstWake: newLoop.wake) } }
         return Token(id: id)
     }
 
@@ -63,8 +64,8 @@ public final class DeadlineWatch: Sendable {
     /// How many times a loop has woken (for tests).
     public var wakeups: Int { state.withLock { $0.wakeups } }
 
-    private func watch(loop: UInt64) async {
-        var wake = state.withLock { $0.wake } ?? .now + tick
+    private func watch(loop: UInt64, firstWake: ContinuousClock.Instant) async {
+        var wake = firstWake
         while true {
             try? await Task.sleep(until: wake, clock: .continuous)
             let now = ContinuousClock.now

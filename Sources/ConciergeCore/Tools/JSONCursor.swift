@@ -50,8 +50,7 @@ public struct JSONCursor {
 
     /// A whole number that fits an `Int` (`12` or `12.0`, as ``JSONFields/optionalInt(_:)``), or nil for null.
     public mutating func optionalInt() throws -> Int? {
-        if try null() { return nil }
-        guard let first = peek(), first == UInt8(ascii: "-") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first) else { throw malformed }
+        if try null() { return nil }  // (which skipped the whitespace before the number)
         let number: Double
         do { number = try parser.number() } catch { throw malformed }
         guard let int = Int(exactly: number) else { throw malformed }
@@ -60,26 +59,36 @@ public struct JSONCursor {
 
     /// An object: `field` is called with each key and must read or ``skip()`` its value.
     public mutating func object(_ field: (inout JSONCursor, String) throws -> Void) throws {
-        guard peek() == UInt8(ascii: "{") else { throw malformed }
+        try container(UInt8(ascii: "{"), UInt8(ascii: "}")) { cursor in try cursor.member(field) }
+    }
+
+    /// One `"key": value` of an object; `field` reads the value.
+    private mutating func member(_ field: (inout JSONCursor, String) throws -> Void) throws {
+        guard peek() == UInt8(ascii: "\"") else { throw malformed }
+        let key: String
+        do {
+            key = try parser.string()
+            parser.skipWhitespace()
+            try parser.expect(UInt8(ascii: ":"))
+        } catch {
+            throw malformed
+        }
+        try field(&self, key)
+    }
+
+    /// An object or array from `open` to `close`: `element` reads each member, separated by commas.
+    private mutating func container(_ open: UInt8, _ close: UInt8, _ element: (inout JSONCursor) throws -> Void) throws {
+        guard peek() == open else { throw malformed }
         parser.index += 1
-        if peek() == UInt8(ascii: "}") {
+        if peek() == close {
             parser.index += 1
             return
         }
         while true {
-            guard peek() == UInt8(ascii: "\"") else { throw malformed }
-            let key: String
-            do {
-                key = try parser.string()
-                parser.skipWhitespace()
-                try parser.expect(UInt8(ascii: ":"))
-            } catch {
-                throw malformed
-            }
-            try field(&self, key)
+            try element(&self)
             switch peek() {
             case UInt8(ascii: ","): parser.index += 1
-            case UInt8(ascii: "}"):
+            case close:
                 parser.index += 1
                 return
             default: throw malformed
@@ -97,23 +106,9 @@ public struct JSONCursor {
     /// An array whose elements `element` reads one by one, or nil for null.
     public mutating func optionalArray<T>(_ element: (inout JSONCursor) throws -> T) throws -> [T]? {
         if try null() { return nil }
-        guard peek() == UInt8(ascii: "[") else { throw malformed }
-        parser.index += 1
         var items: [T] = []
-        if peek() == UInt8(ascii: "]") {
-            parser.index += 1
-            return items
-        }
-        while true {
-            items.append(try element(&self))
-            switch peek() {
-            case UInt8(ascii: ","): parser.index += 1
-            case UInt8(ascii: "]"):
-                parser.index += 1
-                return items
-            default: throw malformed
-            }
-        }
+        try container(UInt8(ascii: "["), UInt8(ascii: "]")) { cursor in items.append(try element(&cursor)) }
+        return items
     }
 
     /// Any value, parsed as ``JSONValue`` (for the rare field read whole).
