@@ -9,6 +9,8 @@ finish, usage) and [DONE], as OpenAI sends them with stream_options.include_usag
 """
 import json, sys
 
+from nginx_fixture import quote, write_conf
+
 work, port, echo_module = sys.argv[1], sys.argv[2], sys.argv[3]
 usage = {"prompt_tokens": 12, "completion_tokens": 9, "total_tokens": 21}
 plain = json.dumps({"id": "chatcmpl-bench", "object": "chat.completion", "created": 1, "model": "bench",
@@ -26,22 +28,9 @@ def chunk(delta, finish=None, choices=True, extra=None):
 stream = chunk({"role": "assistant", "content": ""})
 stream += "".join(chunk({"content": w}) for w in ["Hello", "!", " How", " can", " I", " help", " you", " today", "?"])
 stream += chunk({}, "stop") + chunk(None, choices=False, extra={"usage": usage}) + "data: [DONE]\n\n"
-quote = lambda text: '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-open(f"{work}/nginx.conf", "w").write(f"""load_module {echo_module};
-worker_processes 1;
-daemon off;
-pid {work}/nginx.pid;
-error_log {work}/nginx-error.log warn;
-events {{ worker_connections 1024; }}
-http {{
-  access_log off;
-  keepalive_requests 1000000;
-  server {{
-    listen 127.0.0.1:{port};
+write_conf(work, port, modules=[echo_module], locations=f"""\
     location = /plain/v1/chat/completions {{ default_type application/json; return 200 {quote(plain)}; }}
     location = /stream/v1/chat/completions {{ default_type text/event-stream; return 200 {quote(stream)}; }}
     location = /plain-10ms/v1/chat/completions {{ default_type application/json; echo_sleep 0.01; echo -n {quote(plain)}; }}
     location = /stream-10ms/v1/chat/completions {{ default_type text/event-stream; echo_sleep 0.01; echo -n {quote(stream)}; }}
-  }}
-}}
 """)

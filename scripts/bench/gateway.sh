@@ -20,7 +20,7 @@
 # BENCH_PERF_ARGS="-e context-switches -c 1" records where its threads switch instead of CPU samples.
 # BENCH_COUNT_EVENTS="ev1,ev2" counts perf events in Concierge (and the relay) during each run and prints them per call
 # on standard error: on a host without hardware counters, uprobes on allocation and task functions are counts that the
-# host's noise does not move, e.g. after `perf probe -x /lib/x86_64-linux-gnu/libc.so.6 malloc` and
+# host's noise moves by a few percent (repeat a count before reading it), e.g. after `perf probe -x /lib/x86_64-linux-gnu/libc.so.6 malloc` and
 # `perf probe -x $(dirname $(readlink -f $(which swift)))/../lib/swift/linux/libswiftCore.so swift_retain`:
 # BENCH_COUNT_EVENTS=probe_libc:malloc,probe_libswiftCore:swift_retain (they slow the process: read no timings then).
 # Standard error also shows each run's context switches per call (all the process's threads).

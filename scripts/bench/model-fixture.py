@@ -11,6 +11,8 @@ The benchmark checks the routing: every run must end with planner "llm" and veri
 """
 import asyncio, json, sys
 
+from nginx_fixture import quote, write_conf
+
 USAGE = {"prompt_tokens": 120, "completion_tokens": 30, "total_tokens": 150}
 PLAN = {"steps": [
     {"id": "s1", "tool": "calculator", "arguments": {"expression": "2340 * 17.5 / 100"}, "depends_on": [], "purpose": "17.5% of 2,340"},
@@ -26,27 +28,15 @@ def completion(content):
 
 
 def nginx_conf(port, work):
-    quote = lambda text: '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    with open(f"{work}/nginx.conf", "w") as f:
-        f.write(f"""worker_processes 1;
-daemon off;
-pid {work}/nginx.pid;
-error_log {work}/nginx-error.log warn;
-events {{ worker_connections 4096; }}
-http {{
-  access_log off;
-  keepalive_requests 10000000;
+    write_conf(work, port, http_extra=f"""\
   client_body_buffer_size 64k;
   map $content_length $reply {{
     "~^[0-9]{{1,3}}$" {quote(completion(VERDICT))};
     "~^[0-3][0-9]{{3}}$" {quote(completion(VERDICT))};
     default {quote(completion(PLAN))};
   }}
-  server {{
-    listen 127.0.0.1:{port};
-    location = /v1/chat/completions {{ default_type application/json; return 200 $reply; }}
-  }}
-}}
+""", locations="""\
+    location = /v1/chat/completions { default_type application/json; return 200 $reply; }
 """)
 
 
