@@ -15,7 +15,8 @@ public enum ChatStreamEvent: Sendable, Hashable {
 /// Builds a ``ChatResponse`` from stream events, for callers that stream but want the whole answer too.
 public struct ChatStreamAccumulator: Sendable {
     public private(set) var response: ChatResponse
-    private var calls: [Int: ToolCall] = [:]
+    /// The stream's tool call index of each of `response.toolCalls`, ascending.
+    private var callIndexes: [Int] = []
 
     public init(model: String = "") {
         response = ChatResponse(model: model, content: nil, finishReason: nil, usage: nil)
@@ -28,14 +29,20 @@ public struct ChatStreamAccumulator: Sendable {
             response.model = model
             response.provider = provider
         case .content(let text):
-            response.content = (response.content ?? "") + text
+            // Appended in place: the answer is not copied once per piece.
+            if response.content == nil { response.content = text } else { response.content!.append(text) }
         case .toolCall(let index, let id, let name, let arguments):
-            var call = calls[index] ?? ToolCall(id: "", name: "", arguments: "")
-            if let id { call.id = id }
-            if let name { call.name += name }
-            call.arguments += arguments
-            calls[index] = call
-            response.toolCalls = calls.keys.sorted().compactMap { calls[$0] }
+            let position: Int
+            if let known = callIndexes.firstIndex(of: index) {
+                position = known
+            } else {
+                position = callIndexes.firstIndex { $0 > index } ?? callIndexes.count
+                callIndexes.insert(index, at: position)
+                response.toolCalls.insert(ToolCall(id: "", name: "", arguments: ""), at: position)
+            }
+            if let id { response.toolCalls[position].id = id }
+            if let name { response.toolCalls[position].name += name }
+            response.toolCalls[position].arguments += arguments
         case .finished(let reason):
             response.finishReason = reason
         case .usage(let usage):

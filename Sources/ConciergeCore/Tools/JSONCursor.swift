@@ -116,8 +116,8 @@ public struct JSONCursor {
         do { return try parser.value(depth: 1) } catch { throw malformed }
     }
 
-    /// Skips one value, checking its syntax.
+    /// Skips one value, checking its syntax, without building it.
     public mutating func skip() throws {
-        _ = try value()
+        do { try parser.skipValue(depth: 1) } catch { throw malformed }
     }
 }

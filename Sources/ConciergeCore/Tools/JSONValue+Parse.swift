@@ -75,6 +75,69 @@ struct JSONTextParser {
         }
     }
 
+    /// Skips one value, refusing what ``value(depth:)`` refuses, without building it (``JSONCursor/skip()``).
+    mutating func skipValue(depth: Int) throws(Invalid) {
+        guard depth < Self.maxDepth else { throw Invalid() }
+        skipWhitespace()
+        guard index < bytes.count else { throw Invalid() }
+        switch bytes[index] {
+        case UInt8(ascii: "{"): try skipContainer(close: UInt8(ascii: "}"), keyed: true, depth: depth)
+        case UInt8(ascii: "["): try skipContainer(close: UInt8(ascii: "]"), keyed: false, depth: depth)
+        case UInt8(ascii: "\""): try skipString()
+        case UInt8(ascii: "t"): try literal("true")
+        case UInt8(ascii: "f"): try literal("false")
+        case UInt8(ascii: "n"): try literal("null")
+        default: _ = try number()
+        }
+    }
+
+    private mutating func skipContainer(close: UInt8, keyed: Bool, depth: Int) throws(Invalid) {
+        index += 1
+        skipWhitespace()
+        if index < bytes.count, bytes[index] == close {
+            index += 1
+            return
+        }
+        while true {
+            if keyed {
+                skipWhitespace()
+                guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw Invalid() }
+                try skipString()
+                skipWhitespace()
+                try expect(UInt8(ascii: ":"))
+            }
+            try skipValue(depth: depth + 1)
+            skipWhitespace()
+            guard index < bytes.count else { throw Invalid() }
+            let next = bytes[index]
+            index += 1
+            if next == close { return }
+            guard next == UInt8(ascii: ",") else { throw Invalid() }
+        }
+    }
+
+    /// A string skipped from its opening quote: plain ASCII is only scanned; escapes and other text are read and
+    /// checked by ``string()``.
+    private mutating func skipString() throws(Invalid) {
+        let start = index
+        index += 1
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                index += 1
+                return
+            }
+            if byte == UInt8(ascii: "\\") || byte >= 0x80 {
+                index = start
+                _ = try string()
+                return
+            }
+            guard byte >= 0x20 else { throw Invalid() }
+            index += 1
+        }
+        throw Invalid()
+    }
+
     private mutating func object(depth: Int) throws(Invalid) -> [String: JSONValue] {
         index += 1
         var object: [String: JSONValue] = [:]

@@ -149,7 +149,8 @@ public struct ModelsGatewayController: Sendable {
             do {
                 // The events of one upstream read go out in one write (one flush, one syscall), not one each.
                 try await chat.streamBatches(chatRequest) { events in
-                    var buffer = ByteBuffer()
+                    // Room for the usual chunk up front: one allocation, not a regrowth every few chunks.
+                    var buffer = ByteBufferAllocator().buffer(capacity: events.count * 160)
                     var finished = false
                     for event in events {
                         switch event {
@@ -161,8 +162,10 @@ public struct ModelsGatewayController: Sendable {
                             GatewayChunk.writeSSE(chunk, to: &buffer)
                         }
                     }
-                    if finished || held.readableBytes > 0 {
+                    if held.readableBytes > 0 {
                         held.writeBuffer(&buffer)
+                    } else if finished {
+                        held = buffer
                     } else if buffer.readableBytes > 0 {
                         try await writer.write(buffer)
                     }

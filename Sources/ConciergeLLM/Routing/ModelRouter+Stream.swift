@@ -7,7 +7,6 @@ private struct StreamProgress {
     var committed = false
     var timeToFirstToken: Duration?
     var accumulator = ChatStreamAccumulator()
-    var completionCharacters = 0
 
     var reportedUsage: TokenUsage? { accumulator.response.usage }
 }
@@ -48,6 +47,7 @@ extension ModelRouter {
         do {
             try await entry.chat.streamBatches(request) { events in
                 var forwarded: [ChatStreamEvent] = []
+                forwarded.reserveCapacity(events.count + 1)
                 for event in events {
                     if case .started = event {
                         progress.started = event
@@ -60,11 +60,6 @@ extension ModelRouter {
                         if let started = progress.started { forwarded.append(started) }
                     }
                     progress.accumulator.add(event)
-                    switch event {
-                    case .content(let text): progress.completionCharacters += text.count
-                    case .toolCall(_, _, let name, let arguments): progress.completionCharacters += (name?.count ?? 0) + arguments.count
-                    default: break
-                    }
                     forwarded.append(event)
                 }
                 if !forwarded.isEmpty { try await forward(forwarded, onEvents) }
@@ -86,7 +81,8 @@ extension ModelRouter {
             throw failure
         }
         var response = progress.accumulator.response
-        let usage = progress.reportedUsage ?? UsageEstimator.estimate(request, completionCharacters: progress.completionCharacters)
+        // Counted once from the whole answer, and only when the provider reported no usage.
+        let usage = progress.reportedUsage ?? UsageEstimator.estimate(request, completionCharacters: Self.characters(response))
         response.usage = usage
         await record(
             entry, request, operation: "chat.stream", attempt: attempt, elapsed: clock.now() - start, ttft: progress.timeToFirstToken,

@@ -61,7 +61,11 @@ struct AnthropicStreamTranslator: StreamTranslator {
     /// Content block index → tool call index.
     private var toolIndexes: [Int: Int] = [:]
 
-    mutating func translate(_ sse: SSEEvent) throws -> [ChatStreamEvent] {
+    mutating func translate(_ sse: SSEEvent, into events: inout [ChatStreamEvent]) throws {
+        events.append(contentsOf: try translate(sse))
+    }
+
+    private mutating func translate(_ sse: SSEEvent) throws -> [ChatStreamEvent] {
         let event: Event
         do {
             event = try JSONDecoder().decode(Event.self, from: Data(sse.data.utf8))

@@ -6,10 +6,10 @@ struct OpenAIStreamTranslator: StreamTranslator {
     private(set) var isComplete = false
     private var sawFinish = false
 
-    mutating func translate(_ event: SSEEvent) throws -> [ChatStreamEvent] {
+    mutating func translate(_ event: SSEEvent, into events: inout [ChatStreamEvent]) throws {
         if event.data == "[DONE]" {
             isComplete = true
-            return []
+            return
         }
         if event.event == "error" {
             throw Self.streamError(event.data)
@@ -23,7 +23,6 @@ struct OpenAIStreamTranslator: StreamTranslator {
         if let error = chunk.error {
             throw LLMError(.streamInterrupted, error.message ?? "provider reported an error mid-stream", providerType: error.type, code: error.codeText)
         }
-        var events: [ChatStreamEvent] = []
         if let choice = chunk.choices?.first {
             if let content = choice.delta?.content, !content.isEmpty { events.append(.content(content)) }
             for (position, call) in (choice.delta?.toolCalls ?? []).enumerated() {
@@ -35,7 +34,6 @@ struct OpenAIStreamTranslator: StreamTranslator {
             }
         }
         if let usage = chunk.usage { events.append(.usage(usage.tokenUsage)) }
-        return events
     }
 
     /// A finish reason without `[DONE]` still counts as complete when the body then ends.

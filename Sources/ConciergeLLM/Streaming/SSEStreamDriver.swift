@@ -3,8 +3,9 @@ import NIOCore
 
 /// Turns one provider's server-sent events into provider-neutral stream events.
 protocol StreamTranslator: Sendable {
-    /// Events for one SSE event; throws ``LLMError`` for a provider error inside the stream.
-    mutating func translate(_ event: SSEEvent) throws -> [ChatStreamEvent]
+    /// Appends the events for one SSE event to `events` (one array per read, not one per event); throws
+    /// ``LLMError`` for a provider error inside the stream.
+    mutating func translate(_ event: SSEEvent, into events: inout [ChatStreamEvent]) throws
     /// The provider said the stream is complete; later bytes are ignored.
     var isComplete: Bool { get }
     /// Whether the body may end here without the stream counting as cut off.
@@ -29,14 +30,16 @@ enum SSEStreamDriver {
         var parser = SSEParser()
         var usage: TokenUsage?
         var batch: [ChatStreamEvent] = []
+        batch.reserveCapacity(16)  // a provider's usual read: a dozen events
         var iterator = stream.bytes.makeAsyncIterator()
         var chunk = try await next(&iterator, stream, usage: nil)
         while let bytes = chunk {
             for event in parser.feed(bytes.readableBytesView) {
+                let start = batch.count
                 do {
-                    for translated in try translator.translate(event) {
+                    try translator.translate(event, into: &batch)
+                    for translated in batch[start...] {
                         if case .usage(let reported) = translated { usage = reported }
-                        batch.append(translated)
                     }
                 } catch var error as LLMError {
                     // What arrived before the error still reaches the caller, then the error.

@@ -111,12 +111,18 @@ import Testing
             #expect(Self.viaDecoder(OpenAIChunk.self, body) == nil, "JSONDecoder accepted \(body)")
             #expect((try? JSONValue(jsonText: body).map { try OpenAIChunk(json: JSONFields($0)) }) == nil, "fields accepted \(body)")
             var translator = OpenAIStreamTranslator()
-            #expect(throws: LLMError.self, "\(body)") { try translator.translate(SSEEvent(data: body)) }
+            #expect(throws: LLMError.self, "\(body)") {
+                var events: [ChatStreamEvent] = []
+                try translator.translate(SSEEvent(data: body), into: &events)
+            }
         }
         for body in Self.strictOnlyChunks {
             #expect(JSONValue(jsonText: body) == nil, "parser accepted \(body)")
             var translator = OpenAIStreamTranslator()
-            #expect(throws: LLMError.self, "\(body)") { try translator.translate(SSEEvent(data: body)) }
+            #expect(throws: LLMError.self, "\(body)") {
+                var events: [ChatStreamEvent] = []
+                try translator.translate(SSEEvent(data: body), into: &events)
+            }
         }
     }
 }

@@ -89,10 +89,30 @@ import Testing
     @Test func parserAcceptsJSONAndRejectsTheRest() {
         #expect(JSONValue(jsonText: " {\"a\" : [1, -0, 1e3, 1E+2, 2.5e-1, \"\\ud83d\\ude42\\u00e9\\/\"] } ") == ["a": [1, 0, 1000, 100, 0.25, "🙂é/"]])
         #expect(JSONValue(jsonText: "12345678901234567890") == .number(Double("12345678901234567890")!))
-        for bad in ["", "{", "[1,]", "01", "1.", "-", "\"\\x\"", "tru", "{\"a\" 1}", "\"a\u{01}\"", "1 2", "\"\\ud83d\"", "{\"a\":1,}", "[", "nul"] {
+        for bad in Self.notJSON {
             #expect(JSONValue(jsonText: bad) == nil, "\(bad)")
         }
-        #expect(JSONValue(jsonText: String(repeating: "[", count: 600) + String(repeating: "]", count: 600)) == nil)
-        #expect(JSONValue(jsonText: String(repeating: "[", count: 100) + String(repeating: "]", count: 100)) != nil)
+        #expect(JSONValue(jsonText: Self.nested(600)) == nil)
+        #expect(JSONValue(jsonText: Self.nested(100)) != nil)
+    }
+
+    static let notJSON = [
+        "", "{", "[1,]", "01", "1.", "-", "\"\\x\"", "tru", "{\"a\" 1}", "\"a\u{01}\"", "1 2", "\"\\ud83d\"", "{\"a\":1,}", "[", "nul",
+        "{\"a\":}", "{1:2}", "[1 2]", "\"abc", "{\"a\":[\"x\" ]", "\"\\u12g4\"", "{\"a\":\"\\udc00\"}",
+    ]
+
+    static func nested(_ depth: Int) -> String { String(repeating: "[", count: depth) + String(repeating: "]", count: depth) }
+
+    /// `JSONCursor.skip` checks a value without building it: it must refuse exactly what the parser refuses.
+    @Test func skippingRefusesWhatParsingRefuses() {
+        let good = [
+            " {\"a\" : [1, -0, 1e3, 1E+2, 2.5e-1, \"\\ud83d\\ude42\\u00e9\\/\"] } ", "\"chat.completion.chunk\"", "\"héllo \\\"q\\\"\"",
+            "{}", "[]", "[{\"a\":{\"b\":[true,false,null]}}]", "12345678901234567890", Self.nested(100),
+        ]
+        for text in good + Self.notJSON + [Self.nested(600)] {
+            let parsed = JSONValue(jsonText: text) != nil
+            let skipped = (try? JSONCursor.read(text) { try $0.skip() }) != nil
+            #expect(skipped == parsed, "\(text): parsed \(parsed), skipped \(skipped)")
+        }
     }
 }
