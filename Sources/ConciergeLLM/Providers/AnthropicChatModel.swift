@@ -39,7 +39,7 @@ public struct AnthropicChatModel: ChatModel {
 
     public func streamBatches(_ request: ChatRequest, onEvents: ([ChatStreamEvent]) async throws -> Void) async throws {
         let body = try ProviderTransport.encode(AnthropicRequestBody(request, model: deployment.model, stream: true))
-        let stream = try await transport.stream(streamEndpoint, body: body, timeout: deployment.timeout)
+        let stream = try await transport.stream(streamEndpoint, body: body, timeout: deployment.timeout, stallLimit: deployment.streamStallLimit)
         try await onEvents([.started(id: nil, model: deployment.model, provider: ProviderTransport.providerInfo(stream.headers))])
         try await SSEStreamDriver.run(
             stream: stream, translator: AnthropicStreamTranslator(structuredToolName: AnthropicStructuredOutput(request)?.toolName), onEvents: onEvents

@@ -19,6 +19,9 @@ public struct DeploymentSettings: Sendable, Hashable {
     public var prices: TokenPrices
     /// Bound on one attempt: until the whole answer for a complete call, until the first byte of a stream.
     public var timeout: Duration
+    /// After a stream's first bytes, the longest silence between reads before the stream ends with a timeout error
+    /// (by default the timeout, and at least two minutes: a model may think for a while between tokens).
+    public var streamStallLimit: Duration
     /// Retries of a retryable failure on this deployment before falling back; nil uses the router's policy.
     public var maxRetries: Int?
     /// Calls to this deployment in flight at once; further calls wait.
@@ -31,7 +34,7 @@ public struct DeploymentSettings: Sendable, Hashable {
     public init(
         name: String, kind: Kind = .openAICompatible, baseURL: String, apiKeyVariable: String? = nil, apiKey: String? = nil,
         model: String, prices: TokenPrices = .free, timeout: Duration = .seconds(60), maxConcurrency: Int = 64,
-        nativeTools: Bool = true, streamUsage: Bool = true, maxRetries: Int? = nil
+        nativeTools: Bool = true, streamUsage: Bool = true, maxRetries: Int? = nil, streamStallLimit: Duration? = nil
     ) {
         self.name = name
         self.kind = kind
@@ -41,6 +44,7 @@ public struct DeploymentSettings: Sendable, Hashable {
         self.model = model
         self.prices = prices
         self.timeout = timeout
+        self.streamStallLimit = streamStallLimit ?? max(timeout, .seconds(120))
         self.maxRetries = maxRetries
         self.maxConcurrency = maxConcurrency
         self.nativeTools = nativeTools

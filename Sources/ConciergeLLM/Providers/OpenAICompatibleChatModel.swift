@@ -44,7 +44,7 @@ public struct OpenAICompatibleChatModel: ChatModel {
             return
         }
         let body = ByteBuffer(bytes: OpenAIRequestBody(request, model: deployment.model, stream: true, includeUsage: deployment.streamUsage).jsonBytes)
-        let stream = try await transport.stream(streamEndpoint, body: body, timeout: deployment.timeout)
+        let stream = try await transport.stream(streamEndpoint, body: body, timeout: deployment.timeout, stallLimit: deployment.streamStallLimit)
         try await onEvents([.started(id: nil, model: deployment.model, provider: ProviderTransport.providerInfo(stream.headers))])
         try await SSEStreamDriver.run(stream: stream, translator: OpenAIStreamTranslator(), onEvents: onEvents)
     }

@@ -40,35 +40,38 @@ struct ProviderTransport: Sendable {
     }
 
     /// POSTs `body` for a streamed answer and returns once a 2xx head arrives; its body reads follow in
-    /// ``ProviderStream/bytes``. `timeout` covers the head and the first body bytes, not the rest of the stream.
+    /// ``ProviderStream/bytes``. `timeout` covers the head and the first body bytes; after them, a silence longer than
+    /// `stallLimit` between reads ends the stream.
     /// Non-2xx statuses become an ``LLMError`` classified by status, carrying the provider's message.
-    func stream(_ endpoint: ProviderEndpoint, body: ByteBuffer, timeout: Duration, watch: DeadlineWatch = .shared) async throws -> ProviderStream {
+    func stream(
+        _ endpoint: ProviderEndpoint, body: ByteBuffer, timeout: Duration, stallLimit: Duration, watch: DeadlineWatch = .shared
+    ) async throws -> ProviderStream {
         let eventLoop = httpClient.eventLoopGroup.any()
         let head = eventLoop.makePromise(of: HTTPResponseHead.self)
         let (bytes, continuation) = AsyncThrowingStream<ByteBuffer, any Error>.makeStream()
-        let firstBytes = FirstBytesDeadline(watch: watch)
+        let deadline = StreamDeadline(watch: watch, stallLimit: stallLimit)
         let task: HTTPClient.Task<Void>
         do {
             let request = try Self.request(endpoint, body: body)
-            let delegate = ProviderStreamDelegate(head: head, continuation: continuation, firstBytes: firstBytes)
+            let delegate = ProviderStreamDelegate(head: head, continuation: continuation, deadline: deadline)
             task = httpClient.execute(request: request, delegate: delegate, eventLoop: .delegate(on: eventLoop), logger: logger)
         } catch {
             head.fail(error)
             throw Self.classify(error)
         }
         continuation.onTermination = { _ in task.cancel() }
-        firstBytes.arm(.now + timeout) { task.cancel() }
+        deadline.arm(.now + timeout) { task.cancel() }
         let responseHead: HTTPResponseHead
         do {
             responseHead = try await withTaskCancellationHandler { try await head.futureResult.get() } onCancel: { task.cancel() }
         } catch {
-            firstBytes.met()
-            if firstBytes.expired { throw LLMError(.timeout, "no answer within the deployment timeout") }
+            deadline.end()
+            if deadline.expiry == .firstBytes { throw LLMError(.timeout, "no answer within the deployment timeout") }
             throw Self.classify(error)
         }
         guard (200..<300).contains(Int(responseHead.status.code)) else {
-            firstBytes.met()
-            // The error body, bounded in size and in time (its first bytes ended the first-bytes deadline): a rare
+            deadline.end()
+            // The error body, bounded in size and in time (by a deadline of its own, not the stream's): a rare
             // path, so a task of its own for the bound is fine here.
             let errorBody = try? await withDeadline(timeout, watch: watch) {
                 var collected = ByteBuffer()
@@ -83,7 +86,7 @@ struct ProviderTransport: Sendable {
             }
             throw Self.statusError(ProviderAnswer(status: Int(responseHead.status.code), headers: responseHead.headers, body: errorBody ?? ByteBuffer()))
         }
-        return ProviderStream(headers: responseHead.headers, bytes: bytes, firstBytes: firstBytes)
+        return ProviderStream(headers: responseHead.headers, bytes: bytes, deadline: deadline)
     }
 
     static func request(_ endpoint: ProviderEndpoint, body: ByteBuffer) throws -> HTTPClient.Request {

@@ -69,8 +69,11 @@ enum SSEStreamDriver {
         do {
             return try await iterator.next()
         } catch {
-            if stream.firstBytes.expired { throw LLMError(.timeout, "no stream data within the deployment timeout") }
-            throw interrupted(error, usage: usage)
+            switch stream.deadline.expiry {
+            case .firstBytes: throw LLMError(.timeout, "no stream data within the deployment timeout")
+            case .stalled: throw LLMError(.timeout, "provider stream went silent for longer than \(stream.deadline.stallLimit)", usage: usage)
+            case nil: throw interrupted(error, usage: usage)
+            }
         }
     }
 

@@ -24,9 +24,9 @@ enum ModelsFactory {
             logger.warning("Model deployment unusable", metadata: ["llm.problem": .string(problem)])
         }
         let totalConcurrency = setup.deployments.reduce(0) { $0 + $1.maxConcurrency }
-        var clientConfiguration = HTTPClient.Configuration(
-            timeout: .init(connect: .seconds(5), read: .seconds(Int64(max(configuration.llmTimeoutSeconds, 120))))
-        )
+        // No idle-read timeout: it re-arms a timer on every read. A plain call's deadline covers its whole answer, and
+        // a stream's first bytes and silences are watched by `StreamDeadline` (the deployment's `streamStallLimit`).
+        var clientConfiguration = HTTPClient.Configuration(timeout: .init(connect: .seconds(5)))
         clientConfiguration.connectionPool = .init(
             idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(totalConcurrency, 8)
         )

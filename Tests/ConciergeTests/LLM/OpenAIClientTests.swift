@@ -8,9 +8,14 @@ import Testing
 @Suite struct OpenAIClientTests {
     static let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
 
-    static func model(_ base: String, timeout: Duration = .seconds(5), nativeTools: Bool = true) -> OpenAICompatibleChatModel {
+    static func model(
+        _ base: String, timeout: Duration = .seconds(5), nativeTools: Bool = true, stallLimit: Duration? = nil
+    ) -> OpenAICompatibleChatModel {
         OpenAICompatibleChatModel(
-            deployment: DeploymentSettings(name: "fixture", baseURL: base, apiKey: "sk-test", model: "gpt-test", timeout: timeout, nativeTools: nativeTools),
+            deployment: DeploymentSettings(
+                name: "fixture", baseURL: base, apiKey: "sk-test", model: "gpt-test", timeout: timeout, nativeTools: nativeTools,
+                streamStallLimit: stallLimit
+            ),
             httpClient: TestHTTPClient.shared, logger: logger
         )
     }
@@ -217,6 +222,26 @@ import Testing
             #expect(events.contains(.finished(.stop)))
             let kind = await Self.kind { _ = try await Self.collect(Self.model(base + "/slow-first-byte", timeout: .milliseconds(100))) }
             #expect(kind == .timeout)
+        }
+    }
+
+    @Test func aStreamThatGoesSilentEndsWithATimeoutAfterItsStallLimit() async throws {
+        try await ProviderFixture().withServer { base in
+            let start = ContinuousClock.now
+            let events = Mutex<[ChatStreamEvent]>([])
+            let model = Self.model(base + "/stall-stream", timeout: .milliseconds(800), stallLimit: .milliseconds(800))
+            let kind = await Self.kind { try await model.stream(RouterHarness.question) { event in events.withLock { $0.append(event) } } }
+            #expect(kind == .timeout)
+            #expect(events.withLock { $0.contains { if case .content = $0 { true } else { false } } }, "the first half arrived")
+            #expect(ContinuousClock.now - start < .milliseconds(4_000), "ended by the stall limit, not by the provider 6 s later")
+        }
+    }
+
+    @Test func aStreamWithShortSilencesOutlastsItsStallLimit() async throws {
+        // Gaps of 300 ms, 1.2 s in all: the limits bound each silence, not the whole stream.
+        try await ProviderFixture().withServer { base in
+            let events = try await Self.collect(Self.model(base + "/slow-stream", timeout: .milliseconds(800), stallLimit: .milliseconds(800)))
+            #expect(events.contains(.finished(.stop)))
         }
     }
 

@@ -73,6 +73,10 @@ final class ProviderFixture: Sendable {
             return Self.sse(Data((head + #"data: {"error":{"message":"The server had an error while processing your request.","type":"server_error"}}"# + "\n\n").utf8), pieces: 2)
         }
         router.post("/slow-first-byte/chat/completions") { _, _ in Self.sse(stream, pieces: 1, firstDelay: .milliseconds(400)) }
+        // Five pieces 300 ms apart: each gap short, the whole longer than a second.
+        router.post("/slow-stream/chat/completions") { _, _ in Self.sse(stream, pieces: 5, gap: .milliseconds(300)) }
+        // Half the stream, then silence for 6 s, then the rest.
+        router.post("/stall-stream/chat/completions") { _, _ in Self.sse(stream, pieces: 2, gap: .seconds(6)) }
         router.post("/anthropic/messages") { request, context in
             try await self.capture(request, context)
             let isStream = self.receivedBodies.last?.contains(#""stream":true"#) == true
@@ -105,7 +109,7 @@ final class ProviderFixture: Sendable {
     }
 
     /// Streams `data` in `pieces` writes split at arbitrary byte offsets, optionally after a delay.
-    static func sse(_ data: Data, pieces: Int, firstDelay: Duration? = nil) -> Response {
+    static func sse(_ data: Data, pieces: Int, firstDelay: Duration? = nil, gap: Duration? = nil) -> Response {
         var fields = HTTPFields()
         fields[.contentType] = "text/event-stream"
         let bytes = Array(data)
@@ -114,6 +118,7 @@ final class ProviderFixture: Sendable {
             let size = max(1, bytes.count / pieces + 1)
             var offset = 0
             while offset < bytes.count {
+                if offset > 0, let gap { try await Task.sleep(for: gap) }
                 let end = min(offset + size, bytes.count)
                 try await writer.write(ByteBuffer(bytes: bytes[offset..<end]))
                 offset = end
