@@ -25,6 +25,9 @@ public struct JSONLogHandler: LogHandler {
         self.output = output
     }
 
+    /// Hummingbird's id for each request, which Concierge's `request_id` replaces: never written.
+    static let frameworkRequestIDKey = "hb.request.id"
+
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
         set { metadata[key] = newValue }
@@ -37,6 +40,7 @@ public struct JSONLogHandler: LogHandler {
         if let provided = metadataProvider?.get() { merged.merge(provided) { _, new in new } }
         if let extra = event.metadata { merged.merge(extra) { _, new in new } }
         let requestID = merged.removeValue(forKey: "request.id")
+        merged.removeValue(forKey: Self.frameworkRequestIDKey)
         let timestamp = ISO8601Text.now()
         switch format {
         case .json:

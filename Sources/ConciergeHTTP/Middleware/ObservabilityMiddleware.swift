@@ -23,7 +23,8 @@ public struct ObservabilityMiddleware: RouterMiddleware {
         let requestID = request.headers[Self.requestIDHeader].flatMap { RequestID.isSane($0) ? $0 : nil } ?? RequestID.generate()
         context.requestID = requestID
         context.maxUploadSize = maxBodyBytes
-        context.logger[metadataKey: "hb.request.id"] = nil
+        // One change to the logger per request (each copies its metadata): Hummingbird's own `hb.request.id` stays
+        // on it and `JSONLogHandler` leaves it out of the line.
         context.logger[metadataKey: "request.id"] = .string(requestID)
         metrics.requestStarted()
 

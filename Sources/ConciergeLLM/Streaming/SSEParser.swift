@@ -22,28 +22,35 @@ public struct SSEParser: Sendable {
     private var hasData = false
     private var lastEventID: String?
 
-    public init() {}
+    public init() {
+        line.reserveCapacity(512)  // a usual chunk's line, without regrowing from empty
+    }
 
     /// Parses more bytes; returns every event they complete.
     public mutating func feed(_ bytes: some Sequence<UInt8>) -> [SSEEvent] {
         var events: [SSEEvent] = []
+        feed(bytes) { events.append($0) }
+        return events
+    }
+
+    /// Parses more bytes, handing each event they complete to `onEvent` as it completes (no array per read).
+    public mutating func feed(_ bytes: some Sequence<UInt8>, _ onEvent: (SSEEvent) throws -> Void) rethrows {
         for byte in bytes {
             switch byte {
             case UInt8(ascii: "\n"):
                 if sawCarriageReturn {
                     sawCarriageReturn = false  // the \n of a \r\n pair
                 } else {
-                    endLine(into: &events)
+                    try endLine(onEvent)
                 }
             case UInt8(ascii: "\r"):
                 sawCarriageReturn = true
-                endLine(into: &events)
+                try endLine(onEvent)
             default:
                 sawCarriageReturn = false
                 line.append(byte)
             }
         }
-        return events
     }
 
     /// True when bytes of an unfinished event are buffered: an end of input now means the stream was cut off.
@@ -51,10 +58,10 @@ public struct SSEParser: Sendable {
 
     /// One field line, read from its bytes: only the value becomes a string (a field name is ASCII, and `:` never
     /// occurs inside a multi-byte character, so splitting the bytes at the first colon splits the text there).
-    private mutating func endLine(into events: inout [SSEEvent]) {
+    private mutating func endLine(_ onEvent: (SSEEvent) throws -> Void) rethrows {
         defer { line.removeAll(keepingCapacity: true) }
         if line.isEmpty {
-            dispatch(into: &events)
+            try dispatch(onEvent)
             return
         }
         if line[0] == UInt8(ascii: ":") { return }
@@ -74,7 +81,7 @@ public struct SSEParser: Sendable {
         // `retry` and unknown fields are ignored.
     }
 
-    private mutating func dispatch(into events: inout [SSEEvent]) {
+    private mutating func dispatch(_ onEvent: (SSEEvent) throws -> Void) rethrows {
         defer {
             dataLines.removeAll(keepingCapacity: true)
             hasData = false
@@ -82,6 +89,6 @@ public struct SSEParser: Sendable {
         }
         guard hasData else { return }
         let data = dataLines.count == 1 ? dataLines[0] : dataLines.joined(separator: "\n")
-        events.append(SSEEvent(event: eventType, data: data, id: lastEventID))
+        try onEvent(SSEEvent(event: eventType, data: data, id: lastEventID))
     }
 }

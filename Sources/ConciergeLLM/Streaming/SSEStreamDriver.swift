@@ -34,20 +34,26 @@ enum SSEStreamDriver {
         var iterator = stream.bytes.makeAsyncIterator()
         var chunk = try await next(&iterator, stream, usage: nil)
         while let bytes = chunk {
-            for event in parser.feed(bytes.readableBytesView) {
+            var failure: LLMError?
+            try parser.feed(bytes.readableBytesView) { event in
+                // After the end marker or an error, the rest of the read is ignored.
+                guard failure == nil, !translator.isComplete else { return }
                 let start = batch.count
                 do {
                     try translator.translate(event, into: &batch)
-                    for translated in batch[start...] {
-                        if case .usage(let reported) = translated { usage = reported }
-                    }
-                } catch var error as LLMError {
-                    // What arrived before the error still reaches the caller, then the error.
-                    if !batch.isEmpty { try await onEvents(batch) }
-                    error.usage = error.usage ?? usage
-                    throw error
+                } catch let error as LLMError {
+                    failure = error
+                    return
                 }
-                if translator.isComplete { break }
+                for translated in batch[start...] {
+                    if case .usage(let reported) = translated { usage = reported }
+                }
+            }
+            if var failure {
+                // What arrived before the error still reaches the caller, then the error.
+                if !batch.isEmpty { try await onEvents(batch) }
+                failure.usage = failure.usage ?? usage
+                throw failure
             }
             if !batch.isEmpty {
                 try await onEvents(batch)

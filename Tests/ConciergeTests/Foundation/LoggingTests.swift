@@ -95,6 +95,7 @@ import Testing
         #expect(line["duration_ms"] as? Double != nil)
         #expect(line["bytes"] as? Int != nil)
         #expect(line["request_id"] as? String == "trace-77")
+        #expect(line["hb.request.id"] == nil, "one request id per line: Concierge's")
         let all = output.lines.joined()
         #expect(!all.contains("topsecret-token"))
         #expect(!all.contains("private-body-text"))
