@@ -24,6 +24,9 @@
 # `perf probe -x $(dirname $(readlink -f $(which swift)))/../lib/swift/linux/libswiftCore.so swift_retain`:
 # BENCH_COUNT_EVENTS=probe_libc:malloc,probe_libswiftCore:swift_retain (they slow the process: read no timings then).
 # Standard error also shows each run's context switches per call (all the process's threads).
+# BENCH_ROUNDS=N (default 1) runs each load N times, direct, Concierge and relay taking turns, each run DURATION_S
+# long: the host's slow spells then fall on all three alike. A row then reads: p50/p99 the median over the rounds,
+# added latency the median of each round's difference, req/s the mean, CPU per call over all rounds.
 # Prints a Markdown table: p50/p99 direct and through Concierge, added latency, throughput share, Concierge peak RSS.
 set -euo pipefail
 
@@ -108,9 +111,18 @@ run() {  # url body connections key pid label → "p50_us p99_us rps requests cp
   echo "$(to_us "$(echo "$out" | awk '$1 == "50%" { print $2 }')") $(to_us "$(echo "$out" | awk '$1 == "99%" { print $2 }')") $(echo "$out" | awk '/^Requests\/sec/ { print $2 }') $(echo "$out" | awk '/requests in/ { print $1 }') $(( $(cpu_ticks "$5") - before ))"
 }
 peak_rss_kb() { awk '/VmHWM/ { print $2 }' "/proc/$1/status"; }
-row() {  # label c d50 d99 drps p50 p99 rps requests ticks → one table row, measured against direct
-  awk -v m="$1" -v c="$2" -v d50="$3" -v d99="$4" -v dr="$5" -v g50="$6" -v g99="$7" -v gr="$8" -v n="$9" -v t="${10}" -v hz="$hz" 'BEGIN {
-    printf "| %s c=%d | %.3f / %.3f | %.3f / %.3f | %+.3f / %+.3f | %.0f | %.0f | %.0f %% | %.0f |\n", m, c, d50/1000, d99/1000, g50/1000, g99/1000, (g50-d50)/1000, (g99-d99)/1000, dr, gr, 100*gr/dr, 1000000*t/hz/n }'
+row() {  # label c file → one table row from the file's rounds ("d50 d99 drps p50 p99 rps requests ticks" each), against direct
+  awk -v m="$1" -v c="$2" -v hz="$hz" '
+    function median(a, n,   i, j, t) {  # sorts a[1..n] in place
+      for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
+      return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+    }
+    { n++; d50[n] = $1; d99[n] = $2; dr += $3; g50[n] = $4; g99[n] = $5; gr += $6; reqs += $7; ticks += $8
+      a50[n] = $4 - $1; a99[n] = $5 - $2 }
+    END {
+      printf "| %s c=%d | %.3f / %.3f | %.3f / %.3f | %+.3f / %+.3f | %.0f | %.0f | %.0f %% | %.0f |\n", m, c,
+        median(d50, n) / 1000, median(d99, n) / 1000, median(g50, n) / 1000, median(g99, n) / 1000,
+        median(a50, n) / 1000, median(a99, n) / 1000, dr / n, gr / n, 100 * gr / dr, 1000000 * ticks / hz / reqs }' "$3"
 }
 
 hz=$(getconf CLK_TCK)
@@ -121,13 +133,18 @@ for kind in ${BENCH_KINDS:-plain stream}; do
   body="{\"model\":\"$mode\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}"
   [ "$kind" = stream ] && body="{\"model\":\"$mode\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}"
   for c in ${BENCH_CONCURRENCY:-1 64}; do
-    read -r d50 d99 drps _ _ < <(run "http://127.0.0.1:$up_port/$mode/v1/chat/completions" "$body" "$c" "" "")
-    read -r g50 g99 grps greqs gticks < <(run "http://127.0.0.1:$gw_port/v1/chat/completions" "$body" "$c" "$key" "$gw_pid" "$kind $profile c$c")
-    gateway_rows+=("$(row "$kind $profile" "$c" "$d50" "$d99" "$drps" "$g50" "$g99" "$grps" "$greqs" "$gticks")")
-    if [ -n "$relay_pid" ]; then
-      read -r r50 r99 rrps rreqs rticks < <(run "http://127.0.0.1:$relay_port/$mode/v1/chat/completions" "$body" "$c" "" "$relay_pid" "relay $kind $profile c$c")
-      relay_rows+=("$(row "$kind $profile" "$c" "$d50" "$d99" "$drps" "$r50" "$r99" "$rrps" "$rreqs" "$rticks")")
-    fi
+    : > "$work/rounds-gateway"; : > "$work/rounds-relay"
+    for _ in $(seq 1 "${BENCH_ROUNDS:-1}"); do
+      read -r d50 d99 drps _ _ < <(run "http://127.0.0.1:$up_port/$mode/v1/chat/completions" "$body" "$c" "" "")
+      run "http://127.0.0.1:$gw_port/v1/chat/completions" "$body" "$c" "$key" "$gw_pid" "$kind $profile c$c" |
+        awk -v d="$d50 $d99 $drps" '{ print d, $0 }' >> "$work/rounds-gateway"
+      if [ -n "$relay_pid" ]; then
+        run "http://127.0.0.1:$relay_port/$mode/v1/chat/completions" "$body" "$c" "" "$relay_pid" "relay $kind $profile c$c" |
+          awk -v d="$d50 $d99 $drps" '{ print d, $0 }' >> "$work/rounds-relay"
+      fi
+    done
+    gateway_rows+=("$(row "$kind $profile" "$c" "$work/rounds-gateway")")
+    if [ -n "$relay_pid" ]; then relay_rows+=("$(row "$kind $profile" "$c" "$work/rounds-relay")"); fi
   done
 done
 done
