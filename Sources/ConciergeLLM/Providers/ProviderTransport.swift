@@ -20,7 +20,7 @@ struct ProviderTransport: Sendable {
     func exchange(_ endpoint: ProviderEndpoint, body: ByteBuffer, timeout: Duration) async throws -> ProviderAnswer {
         let task: HTTPClient.Task<HTTPClient.Response>
         do {
-            let request = try Self.request(endpoint, body: body)
+            let request = try endpoint.request(body: body)
             task = httpClient.execute(
                 request: request, delegate: ResponseAccumulator(request: request, maxBodySize: Self.maxResponseBytes),
                 deadline: .now() + timeout.timeAmount, logger: logger
@@ -52,7 +52,7 @@ struct ProviderTransport: Sendable {
         let deadline = StreamDeadline(watch: watch, stallLimit: stallLimit)
         let task: HTTPClient.Task<Void>
         do {
-            let request = try Self.request(endpoint, body: body)
+            let request = try endpoint.request(body: body)
             let delegate = ProviderStreamDelegate(head: head, continuation: continuation, deadline: deadline)
             task = httpClient.execute(request: request, delegate: delegate, eventLoop: .delegate(on: eventLoop), logger: logger)
         } catch {
@@ -87,11 +87,6 @@ struct ProviderTransport: Sendable {
             throw Self.statusError(ProviderAnswer(status: Int(responseHead.status.code), headers: responseHead.headers, body: errorBody ?? ByteBuffer()))
         }
         return ProviderStream(headers: responseHead.headers, bytes: bytes, deadline: deadline)
-    }
-
-    static func request(_ endpoint: ProviderEndpoint, body: ByteBuffer) throws -> HTTPClient.Request {
-        guard let url = endpoint.url else { throw HTTPClientError.invalidURL }
-        return try HTTPClient.Request(url: url, method: .POST, headers: endpoint.headers, body: .byteBuffer(body))
     }
 
     /// Turns a transport error into an ``LLMError``.
