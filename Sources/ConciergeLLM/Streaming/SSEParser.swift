@@ -35,21 +35,31 @@ public struct SSEParser: Sendable {
 
     /// Parses more bytes, handing each event they complete to `onEvent` as it completes (no array per read).
     public mutating func feed(_ bytes: some Sequence<UInt8>, _ onEvent: (SSEEvent) throws -> Void) rethrows {
-        for byte in bytes {
-            switch byte {
-            case UInt8(ascii: "\n"):
-                if sawCarriageReturn {
-                    sawCarriageReturn = false  // the \n of a \r\n pair
-                } else {
-                    try endLine(onEvent)
-                }
-            case UInt8(ascii: "\r"):
-                sawCarriageReturn = true
-                try endLine(onEvent)
-            default:
+        let bytes = Array(bytes)
+        try bytes.withUnsafeBytes { try feed($0, onEvent) }
+    }
+
+    /// ``feed(_:_:)-(some Sequence<UInt8>,_)`` over raw bytes: each line's run up to its `\r` or `\n` is found by a
+    /// scan and copied in one piece, not byte by byte.
+    public mutating func feed(_ bytes: UnsafeRawBufferPointer, _ onEvent: (SSEEvent) throws -> Void) rethrows {
+        let lineFeed = UInt8(ascii: "\n")
+        let carriageReturn = UInt8(ascii: "\r")
+        var index = 0
+        while index < bytes.count {
+            if sawCarriageReturn {
                 sawCarriageReturn = false
-                line.append(byte)
+                if bytes[index] == lineFeed {  // the \n of a \r\n pair
+                    index += 1
+                    continue
+                }
             }
+            var end = index
+            while end < bytes.count, bytes[end] != lineFeed, bytes[end] != carriageReturn { end += 1 }
+            line.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[index..<end]))
+            guard end < bytes.count else { return }
+            sawCarriageReturn = bytes[end] == carriageReturn
+            try endLine(onEvent)
+            index = end + 1
         }
     }
 

@@ -35,7 +35,7 @@ enum SSEStreamDriver {
         var chunk = try await next(&iterator, stream, usage: nil)
         while let bytes = chunk {
             var failure: LLMError?
-            try parser.feed(bytes.readableBytesView) { event in
+            try bytes.withUnsafeReadableBytes { bytes in try parser.feed(bytes) { event in
                 // After the end marker or an error, the rest of the read is ignored.
                 guard failure == nil, !translator.isComplete else { return }
                 let start = batch.count
@@ -48,7 +48,7 @@ enum SSEStreamDriver {
                 for translated in batch[start...] {
                     if case .usage(let reported) = translated { usage = reported }
                 }
-            }
+            } }
             if var failure {
                 // What arrived before the error still reaches the caller, then the error.
                 if !batch.isEmpty { try await onEvents(batch) }

@@ -45,6 +45,16 @@ import Testing
         #expect(events == [SSEEvent(data: "x"), SSEEvent(data: "y")])
     }
 
+    @Test func everyLineEndingEndsALineWhereverTheChunksSplit() {
+        // CR, LF and CRLF all end a line; a CR at the end of one chunk and an LF at the start of the next are one ending.
+        let bytes = Array("data: a\rdata: b\r\rdata: c\r\n\r\ndata: d\n\n".utf8)
+        let expected = [SSEEvent(data: "a\nb"), SSEEvent(data: "c"), SSEEvent(data: "d")]
+        #expect(Self.parse([bytes]) == expected)
+        for split in 1..<bytes.count {
+            #expect(Self.parse([Array(bytes[..<split]), Array(bytes[split...])]) == expected, "split at \(split)")
+        }
+    }
+
     @Test func incompleteEventIsPendingNotDispatched() {
         var parser = SSEParser()
         let events = parser.feed(Array("data: {\"partial\":".utf8))
