@@ -64,12 +64,16 @@ public struct APIKeySecret: Sendable, Hashable {
 
     /// Compares two hashes without an early exit, so timing reveals nothing about how much matched.
     public static func constantTimeEqual(_ lhs: String, _ rhs: String) -> Bool {
-        let left = Array(lhs.utf8)
-        let right = Array(rhs.utf8)
-        var difference = UInt8(truncatingIfNeeded: left.count ^ right.count)
-        for index in 0..<max(left.count, right.count) {
-            difference |= (index < left.count ? left[index] : 0) ^ (index < right.count ? right[index] : 0)
+        var lhs = lhs
+        var rhs = rhs
+        return lhs.withUTF8 { left in
+            rhs.withUTF8 { right in
+                var difference = UInt8(truncatingIfNeeded: left.count ^ right.count)
+                for index in 0..<max(left.count, right.count) {
+                    difference |= (index < left.count ? left[index] : 0) ^ (index < right.count ? right[index] : 0)
+                }
+                return difference == 0
+            }
         }
-        return difference == 0
     }
 }

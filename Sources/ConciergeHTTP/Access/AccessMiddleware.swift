@@ -114,19 +114,24 @@ public struct AccessMiddleware: RouterMiddleware {
 
     /// Exactly one credential: one `Authorization: Bearer …` or one `X-API-Key`, of bounded length.
     static func credential(_ headers: HTTPFields) throws -> String {
-        let authorization = headers[values: .authorization]
-        let apiKey = headers[values: HTTPField.Name("X-API-Key")!]
-        guard authorization.count + apiKey.count <= 1 else { throw APIError.ambiguousCredentials }
-        if let value = apiKey.first {
-            guard value.utf8.count <= maxCredentialLength else { throw APIError.unauthenticated }
-            return HeaderText.trimmingSpaces(value[...])
+        // One pass over the fields, counting both names: no array of values per name.
+        var found: (value: String, isBearer: Bool)?
+        var count = 0
+        for field in headers where field.name == .authorization || field.name == apiKeyHeader {
+            count += 1
+            found = (field.value, field.name == .authorization)
         }
-        guard let value = authorization.first, value.utf8.count <= maxCredentialLength else { throw APIError.unauthenticated }
-        let parts = value.split(separator: " ", maxSplits: 1)
-        // The scheme compared byte by byte, ignoring ASCII case (no lower-cased copy per request).
-        guard parts.count == 2, parts[0].utf8.elementsEqual("bearer".utf8, by: { $0 | 0x20 == $1 }) else { throw APIError.unauthenticated }
-        return HeaderText.trimmingSpaces(parts[1])
+        guard count <= 1 else { throw APIError.ambiguousCredentials }
+        guard let (value, isBearer) = found, value.utf8.count <= maxCredentialLength else { throw APIError.unauthenticated }
+        guard isBearer else { return HeaderText.trimmingSpaces(value[...]) }
+        // `Bearer <token>`: the scheme compared byte by byte, ignoring ASCII case (no lower-cased copy per request).
+        guard let space = value.firstIndex(of: " "), value[..<space].utf8.elementsEqual("bearer".utf8, by: { $0 | 0x20 == $1 }) else {
+            throw APIError.unauthenticated
+        }
+        return HeaderText.trimmingSpaces(value[value.index(after: space)...])
     }
+
+    static let apiKeyHeader = HTTPField.Name("X-API-Key")!
 
     /// Spends one request of `bucket`; throws 429 when it is empty. nil when no limiter is configured.
     func limit(bucket: String, perMinute: Int) async throws -> RateLimitDecision? {

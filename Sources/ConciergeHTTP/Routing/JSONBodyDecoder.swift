@@ -95,6 +95,7 @@ public enum JSONBodyDecoder {
     }
 
     static func isJSON(_ contentType: String) -> Bool {
+        if contentType == "application/json" { return true }  // what nearly every client sends: no copies for it
         let mediaType = contentType.split(separator: ";", maxSplits: 1).first.map { HeaderText.trimmingSpaces($0).lowercased() }
         return mediaType == "application/json" || (mediaType?.hasSuffix("+json") ?? false)
     }
