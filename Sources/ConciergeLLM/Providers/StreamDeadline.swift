@@ -43,26 +43,30 @@ final class StreamDeadline: Sendable {
         if !live { watch.cancel(token) }
     }
 
+    private enum Step {
+        case done, expire, rearm(ContinuousClock.Instant)
+    }
+
     private func check(cancel: @escaping @Sendable () -> Void) {
         let now = ContinuousClock.now
-        let next = state.withLock { state -> ContinuousClock.Instant? in
-            guard !state.ended, state.expiry == nil else { return nil }
+        let step = state.withLock { state -> Step in
+            guard !state.ended, state.expiry == nil else { return .done }
             state.token = nil
             guard let lastRead = state.lastRead else {
                 state.expiry = .firstBytes
-                return nil
+                return .expire
             }
             let stallDeadline = lastRead + stallLimit
             guard stallDeadline > now else {
                 state.expiry = .stalled
-                return nil
+                return .expire
             }
-            return stallDeadline
+            return .rearm(stallDeadline)
         }
-        if let next {
-            arm(next, cancel: cancel)
-        } else if expiry != nil {
-            cancel()
+        switch step {
+        case .done: break
+        case .expire: cancel()
+        case .rearm(let deadline): arm(deadline, cancel: cancel)
         }
     }
 

@@ -33,23 +33,8 @@ enum SSEStreamDriver {
         batch.reserveCapacity(16)  // a provider's usual read: a dozen events
         var iterator = stream.bytes.makeAsyncIterator()
         var chunk = try await next(&iterator, stream, usage: nil)
-        while let bytes = chunk {
-            var failure: LLMError?
-            try bytes.withUnsafeReadableBytes { bytes in try parser.feed(bytes) { event in
-                // After the end marker or an error, the rest of the read is ignored.
-                guard failure == nil, !translator.isComplete else { return }
-                let start = batch.count
-                do {
-                    try translator.translate(event, into: &batch)
-                } catch let error as LLMError {
-                    failure = error
-                    return
-                }
-                for translated in batch[start...] {
-                    if case .usage(let reported) = translated { usage = reported }
-                }
-            } }
-            if var failure {
+        while let read = chunk {
+            if var failure = try translate(read, &parser, &translator, into: &batch, usage: &usage) {
                 // What arrived before the error still reaches the caller, then the error.
                 if !batch.isEmpty { try await onEvents(batch) }
                 failure.usage = failure.usage ?? usage
@@ -67,6 +52,31 @@ enum SSEStreamDriver {
         guard translator.endedCleanly else {
             throw LLMError(.streamInterrupted, "provider stream ended before it was complete", usage: usage)
         }
+    }
+
+    /// Parses one read and appends its events to `batch`, noting reported usage. Returns the provider's error when one
+    /// came (the rest of the read is then ignored, as is everything after the end marker).
+    private static func translate<Translator: StreamTranslator>(
+        _ read: ByteBuffer, _ parser: inout SSEParser, _ translator: inout Translator, into batch: inout [ChatStreamEvent],
+        usage: inout TokenUsage?
+    ) throws -> LLMError? {
+        var failure: LLMError?
+        try read.withUnsafeReadableBytes { bytes in
+            try parser.feed(bytes) { event in
+                guard failure == nil, !translator.isComplete else { return }
+                let start = batch.count
+                do {
+                    try translator.translate(event, into: &batch)
+                } catch let error as LLMError {
+                    failure = error
+                    return
+                }
+                for translated in batch[start...] {
+                    if case .usage(let reported) = translated { usage = reported }
+                }
+            }
+        }
+        return failure
     }
 
     private static func next(
