@@ -9,7 +9,8 @@ import Synchronization
 ///
 /// It runs on AsyncHTTPClient's delegate API, so a streamed call costs one HTTP request and no task of its own: the
 /// reads reach the reader through an `AsyncThrowingStream`, and the limits on the first bytes and on silences
-/// later are one ``DeadlineWatch`` entry that cancels the request (``StreamDeadline``). Dropping or cancelling the reader cancels the request.
+/// later are one ``DeadlineWatch`` entry that cancels the request (``StreamDeadline``). Dropping or cancelling the
+/// reader cancels the request.
 /// The reads are not held back for a slow reader: what the provider sent and the client has not taken yet waits in
 /// memory, at most one model answer (kilobytes to a few hundred), where a byte-level backpressure would cost a thread
 /// hop per read.

@@ -32,7 +32,7 @@ final class StreamDeadline: Sendable {
         self.stallLimit = stallLimit
     }
 
-    /// Arms the first deadline; `cancel` ends the request when a limit passes first.
+    /// Arms a deadline (the first, then each one a read moved it to); `cancel` ends the request when a limit passes.
     func arm(_ deadline: ContinuousClock.Instant, cancel: @escaping @Sendable () -> Void) {
         let token = watch.register(deadline) { [self] in check(cancel: cancel) }
         let live = state.withLock { state -> Bool in

@@ -29,18 +29,12 @@ public struct SSEParser: Sendable {
     /// Parses more bytes; returns every event they complete.
     public mutating func feed(_ bytes: some Sequence<UInt8>) -> [SSEEvent] {
         var events: [SSEEvent] = []
-        feed(bytes) { events.append($0) }
+        Array(bytes).withUnsafeBytes { feed($0) { events.append($0) } }
         return events
     }
 
-    /// Parses more bytes, handing each event they complete to `onEvent` as it completes (no array per read).
-    public mutating func feed(_ bytes: some Sequence<UInt8>, _ onEvent: (SSEEvent) throws -> Void) rethrows {
-        let bytes = Array(bytes)
-        try bytes.withUnsafeBytes { try feed($0, onEvent) }
-    }
-
-    /// ``feed(_:_:)-(some Sequence<UInt8>,_)`` over raw bytes: each line's run up to its `\r` or `\n` is found by a
-    /// scan and copied in one piece, not byte by byte.
+    /// Parses more bytes, handing each event they complete to `onEvent` as it completes (no array per read). Each
+    /// line's run up to its `\r` or `\n` is found by a scan and copied in one piece, not byte by byte.
     public mutating func feed(_ bytes: UnsafeRawBufferPointer, _ onEvent: (SSEEvent) throws -> Void) rethrows {
         let lineFeed = UInt8(ascii: "\n")
         let carriageReturn = UInt8(ascii: "\r")
