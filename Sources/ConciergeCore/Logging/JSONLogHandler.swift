@@ -11,6 +11,10 @@ public struct JSONLogHandler: LogHandler {
 
     public var logLevel: Logger.Level
     public var metadata: Logger.Metadata = [:]
+    /// The two per-request ids, set on every request's logger, are kept out of `metadata`: each change to a dictionary
+    /// shared with the logger it was copied from copies it, and these two are set on every call.
+    private var requestID: Logger.Metadata.Value?
+    private var frameworkRequestID: Logger.Metadata.Value?
     public var metadataProvider: Logger.MetadataProvider?
     let label: String
     let service: String
@@ -25,21 +29,43 @@ public struct JSONLogHandler: LogHandler {
         self.output = output
     }
 
-    /// Hummingbird's id for each request, which Concierge's `request_id` replaces: never written.
+    /// Concierge's id for each request, written as `request_id`.
+    static let requestIDKey = "request.id"
+    /// Hummingbird's id for each request, which Concierge's `request_id` replaces: kept (Hummingbird reads it back
+    /// as `context.id`), never written.
     static let frameworkRequestIDKey = "hb.request.id"
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
+        get {
+            switch key {
+            case Self.requestIDKey: requestID
+            case Self.frameworkRequestIDKey: frameworkRequestID
+            default: metadata[key]
+            }
+        }
+        set {
+            switch key {
+            case Self.requestIDKey: requestID = newValue
+            case Self.frameworkRequestIDKey: frameworkRequestID = newValue
+            default: metadata[key] = newValue
+            }
+        }
     }
 
     public func log(event: LogEvent) {
         var merged = metadata
-        // Room for the event's own keys up front: one copy of the handler's metadata, not a copy and then regrowths.
-        merged.reserveCapacity(metadata.count + (event.metadata?.count ?? 0))
-        if let provided = metadataProvider?.get() { merged.merge(provided) { _, new in new } }
-        if let extra = event.metadata { merged.merge(extra) { _, new in new } }
-        let requestID = merged.removeValue(forKey: "request.id")
+        let provided = metadataProvider?.get() ?? [:]
+        let extra = event.metadata ?? [:]
+        if merged.isEmpty && provided.isEmpty {
+            merged = extra  // the usual line: only the event's own keys, shared rather than copied
+        } else {
+            // Room for the other keys up front: one copy of the handler's metadata, not a copy and then regrowths.
+            merged.reserveCapacity(metadata.count + provided.count + extra.count)
+            merged.merge(provided) { _, new in new }
+            merged.merge(extra) { _, new in new }
+        }
+        // A `request.id` passed with the event or by a provider (or set through `metadata`) wins over the logger's.
+        let requestID = merged.removeValue(forKey: Self.requestIDKey) ?? self.requestID
         merged.removeValue(forKey: Self.frameworkRequestIDKey)
         let timestamp = ISO8601Text.now()
         switch format {

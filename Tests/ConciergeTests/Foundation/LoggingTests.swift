@@ -25,6 +25,34 @@ import Testing
         #expect(timestamp.wholeMatch(of: #/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z/#) != nil)
     }
 
+    /// The request ids live beside the metadata dictionary: they read back, copies keep their own, an event's
+    /// `request.id` wins over the logger's, and the logger's other keys still join the event's.
+    @Test func requestIDsReadBackAndMergeWithTheLinesMetadata() {
+        let output = LogOutput.capture()
+        var logger = capturingLogger(output)
+        logger[metadataKey: "hb.request.id"] = "hb-1"
+        logger[metadataKey: "request.id"] = "req-1"
+        logger[metadataKey: "auth.key_id"] = "key-9"
+        var copy = logger
+        copy[metadataKey: "request.id"] = "req-2"
+        #expect(logger[metadataKey: "hb.request.id"]?.description == "hb-1")
+        #expect(logger[metadataKey: "request.id"]?.description == "req-1")
+        #expect(copy[metadataKey: "request.id"]?.description == "req-2")
+
+        logger.info("first", metadata: ["n": .stringConvertible(1)])
+        copy.info("second")
+        logger.info("third", metadata: ["request.id": "req-3", "auth.key_id": "key-override"])
+        let lines = parsedLines(output)
+        #expect(lines.map { $0["request_id"] as? String } == ["req-1", "req-2", "req-3"])
+        #expect(lines.map { $0["auth.key_id"] as? String } == ["key-9", "key-9", "key-override"])
+        #expect(lines[0]["n"] as? Int == 1)
+        #expect(lines.allSatisfy { $0["hb.request.id"] == nil && $0["request.id"] == nil })
+
+        logger[metadataKey: "request.id"] = nil
+        logger.info("fourth")
+        #expect(parsedLines(output).last?["request_id"] == nil)
+    }
+
     struct Digits: CustomStringConvertible, Sendable { var description: String { "123" } }
 
     /// Numbers are written as JSON numbers, anything else (a non-finite double, a non-numeric type that prints digits)
