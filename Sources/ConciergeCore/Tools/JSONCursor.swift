@@ -27,7 +27,17 @@ public struct JSONCursor {
         }
     }
 
-    var malformed: Malformed { Malformed(offset: parser.index) }
+    /// Reads UTF-8 `bytes` (a request body) as ``read(_:_:)`` reads a string; strings in it must be valid UTF-8.
+    public static func read<T>(utf8 bytes: UnsafeRawBufferPointer, _ body: (inout JSONCursor) throws -> T) throws -> T {
+        var cursor = JSONCursor(parser: JSONTextParser(bytes: bytes.assumingMemoryBound(to: UInt8.self)))
+        let value = try body(&cursor)
+        cursor.parser.skipWhitespace()
+        guard cursor.parser.index == bytes.count else { throw cursor.malformed }
+        return value
+    }
+
+    /// The error for a document that is not of the shape read, at the cursor's place (a missing required field).
+    public var malformed: Malformed { Malformed(offset: parser.index) }
 
     private mutating func peek() -> UInt8? {
         parser.skipWhitespace()
@@ -55,6 +65,33 @@ public struct JSONCursor {
         do { number = try parser.number() } catch { throw malformed }
         guard let int = Int(exactly: number) else { throw malformed }
         return int
+    }
+
+    /// A number, or nil for null.
+    public mutating func optionalDouble() throws -> Double? {
+        if try null() { return nil }
+        do { return try parser.number() } catch { throw malformed }
+    }
+
+    /// `true` or `false`, or nil for null.
+    public mutating func optionalBool() throws -> Bool? {
+        switch peek() {
+        case UInt8(ascii: "t"):
+            do { try parser.literal("true") } catch { throw malformed }
+            return true
+        case UInt8(ascii: "f"):
+            do { try parser.literal("false") } catch { throw malformed }
+            return false
+        default:
+            if try null() { return nil }
+            throw malformed
+        }
+    }
+
+    /// Any value as ``value()`` reads it, or nil for null (``JSONFields/value(_:)``).
+    public mutating func optionalValue() throws -> JSONValue? {
+        if try null() { return nil }
+        return try value()
     }
 
     /// An object: `field` is called with each key and must read or ``skip()`` its value.

@@ -63,7 +63,7 @@ public struct ModelsGatewayController: Sendable {
         let body: GatewayChatRequest
         var chatRequest: ChatRequest
         do {
-            body = try GatewayChatRequest.decode(try await JSONBodyDecoder.json(from: request, context: context))
+            body = try GatewayChatRequest.decode(try await JSONBodyDecoder.body(of: request, context: context))
             chatRequest = try body.chatRequest()
             guard catalog.lists(chatRequest.model) else {
                 throw LLMError(.unknownModel, "The model '\(chatRequest.model)' does not exist.")

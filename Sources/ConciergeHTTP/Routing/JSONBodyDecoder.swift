@@ -18,7 +18,11 @@ public enum JSONBodyDecoder {
     /// The body parsed by ``JSONValue``'s parser (for shapes that read themselves from it), after the same checks;
     /// a 400 says at which byte it stops being JSON.
     public static func json(from request: Request, context: AppRequestContext) async throws -> JSONValue {
-        let buffer = try await body(of: request, context: context)
+        try parse(try await body(of: request, context: context))
+    }
+
+    /// `buffer` parsed by ``JSONValue``'s parser; a 400 says at which byte it stops being JSON.
+    public static func parse(_ buffer: ByteBuffer) throws -> JSONValue {
         do {
             return try buffer.readableBytesView.withUnsafeBytes { bytes throws(JSONSyntaxError) in try JSONValue.parse(utf8: bytes) }
         } catch {

@@ -2,6 +2,7 @@ import ConciergeCore
 @testable import ConciergeHTTP
 import Foundation
 import HTTPTypes
+import NIOCore
 import Testing
 
 /// The gateway reads the client's request by hand as `JSONDecoder` read it: same values, same refusals, unknown
@@ -55,10 +56,23 @@ import Testing
         try GatewayChatRequest.decode(try #require(JSONValue(jsonText: text)))
     }
 
+    /// The gateway's own path: the cursor over the body's bytes, falling back to the parser for what it cannot read.
+    static func viaBody(_ text: String) throws -> GatewayChatRequest {
+        try GatewayChatRequest.decode(ByteBuffer(string: text))
+    }
+
+    /// The cursor alone, without the fallback: nil when it refuses.
+    static func viaCursor(_ text: String) -> GatewayChatRequest? {
+        var text = text
+        return text.withUTF8 { bytes in try? JSONCursor.read(utf8: UnsafeRawBufferPointer(bytes)) { try GatewayChatRequest(cursor: &$0) } }
+    }
+
     @Test func requestsDecodeAsTheDecoderDoes() throws {
         for body in Self.accepted {
             let expected = try #require(Self.viaDecoder(body), "JSONDecoder refused \(body)")
             #expect(try Self.viaParser(body) == expected, "\(body)")
+            #expect(Self.viaCursor(body) == expected, "the cursor read \(body) differently or refused it")
+            #expect(try Self.viaBody(body) == expected, "\(body)")
         }
         let full = try Self.viaParser(Self.accepted[1])
         #expect(full.messages.count == 4 && full.tools?.count == 2 && full.maxCompletionTokens == 32)
@@ -68,14 +82,47 @@ import Testing
     @Test func refusalsNameTheField() throws {
         for (body, names) in Self.refused {
             #expect(Self.viaDecoder(body) == nil, "JSONDecoder accepted \(body)")
-            do {
-                _ = try Self.viaParser(body)
-                Issue.record("accepted \(body)")
-            } catch let error as APIError {
-                #expect(error.status == .badRequest)
-                #expect(error.code == "invalid_json")
-                #expect(error.message.contains(names), "\(error.message) for \(body)")
+            #expect(Self.viaCursor(body) == nil, "the cursor accepted \(body)")
+            for decode in [Self.viaParser, Self.viaBody] {
+                do {
+                    _ = try decode(body)
+                    Issue.record("accepted \(body)")
+                } catch let error as APIError {
+                    #expect(error.status == .badRequest)
+                    #expect(error.code == "invalid_json")
+                    #expect(error.message.contains(names), "\(error.message) for \(body)")
+                }
             }
         }
+    }
+
+    /// What a dictionary does and a field-by-field read might not: a repeated key's last value wins (an earlier one of
+    /// the wrong type included), whitespace anywhere, and text that is not JSON is refused at the byte it breaks.
+    @Test func theCursorAndTheParserAgreeOnEdgeCases() throws {
+        let agreeing = [
+            #"{"model":"a","model":"b","messages":[{"role":"user","content":"x"}]}"#,
+            #"{"model":5,"model":"b","messages":[]}"#,
+            #"{"model":"b","messages":[],"stream":true,"stream":null}"#,
+            #"{"model":"b","messages":[],"tools":null,"tools":[{"function":{"name":"f"}}]}"#,
+            " \n{ \"model\" : \"b\" ,\t\"messages\" : [ { \"role\" : \"user\" , \"content\" : [ ] } ] }\r\n",
+            #"{"model":"b","messages":[{"role":"user","content":{"nested":[1,2,{"x":null}]}}],"unknown":{"deep":[[[]]]}}"#,
+        ]
+        for body in agreeing {
+            let expected = try Self.viaParser(body)
+            #expect(try Self.viaBody(body) == expected, "\(body)")
+        }
+        for broken in [#"{"model":"b","messages":[]"#, #"{"model":"b","messages":[]} x"#, #"{"model":"b","messages":[],}"#, "{\"model\":\"\u{1}\",\"messages\":[]}"] {
+            #expect(Self.viaCursor(broken) == nil, "\(broken)")
+            do {
+                _ = try Self.viaBody(broken)
+                Issue.record("accepted \(broken)")
+            } catch let error as APIError {
+                #expect(error.message.hasPrefix("Malformed JSON: unexpected input at byte"), "\(error.message)")
+            }
+        }
+        var invalidUTF8 = ByteBuffer(string: #"{"model":""#)
+        invalidUTF8.writeBytes([0xC3, 0x28])
+        invalidUTF8.writeString(#"","messages":[]}"#)
+        #expect(throws: APIError.self) { try GatewayChatRequest.decode(invalidUTF8) }
     }
 }
