@@ -11,8 +11,11 @@ public struct AppRequestContext: RequestContext {
     public var maxUploadSize: Int
     /// The authenticated caller, set by ``AccessMiddleware`` on `/v1` and `/admin` routes.
     public var principal: Principal?
+    /// The peer's address, written out as ``clientIP`` only when a refusal, an audit event or an anonymous rate
+    /// limit needs it (not on every request).
+    let remoteAddress: SocketAddress?
     /// The peer's IP address (no proxy headers are trusted).
-    public var clientIP: String
+    public var clientIP: String { remoteAddress?.ipAddress ?? "unknown" }
     /// The request-rate charge ``AccessMiddleware`` left to the route (``AccessControl/deferredRateLimitPaths``),
     /// which makes it in one store transaction with its own checks.
     public var deferredRateLimit: RateCharge?
@@ -22,7 +25,7 @@ public struct AppRequestContext: RequestContext {
         self.requestID = ""
         self.maxUploadSize = 1 << 20
         self.principal = nil
-        self.clientIP = source.channel.remoteAddress?.ipAddress ?? "unknown"
+        self.remoteAddress = source.channel.remoteAddress
         self.deferredRateLimit = nil
     }
 }

@@ -56,21 +56,33 @@ public struct AccessPolicy: Sendable {
 
     /// The least role allowed to call `method path`.
     public func minimumRole(_ method: HTTPRequest.Method, _ path: String) -> Role {
-        let segments = path.split(separator: "/", omittingEmptySubsequences: true)
         for rule in rules where rule.method == nil || rule.method == method || (rule.method == .get && method == .head) {
-            if Self.matches(rule.parts, segments) { return rule.minimum }
+            if Self.matches(rule.parts, path[...]) { return rule.minimum }
         }
         return .admin
     }
 
-    static func matches(_ parts: [Substring], _ segments: [Substring]) -> Bool {
-        if parts.last == "**" {
-            let fixed = parts.dropLast()
-            guard segments.count >= fixed.count else { return false }
-            return zip(fixed, segments).allSatisfy { Self.segmentMatches($0, $1) }
+    /// Whether `path`'s non-empty segments match the template's `parts`, read in place (no array of segments per
+    /// request).
+    static func matches(_ parts: [Substring], _ path: Substring) -> Bool {
+        var rest = path
+        for (index, part) in parts.enumerated() {
+            if part == "**" && index == parts.count - 1 { return true }
+            guard let segment = nextSegment(&rest), segmentMatches(part, segment) else { return false }
         }
-        guard parts.count == segments.count else { return false }
-        return zip(parts, segments).allSatisfy { Self.segmentMatches($0, $1) }
+        return nextSegment(&rest) == nil
+    }
+
+    /// The next non-empty segment of `rest`, which moves past it; nil at the end.
+    private static func nextSegment(_ rest: inout Substring) -> Substring? {
+        let slash = UInt8(ascii: "/")
+        guard let start = rest.utf8.firstIndex(where: { $0 != slash }) else {
+            rest = rest[rest.endIndex...]
+            return nil
+        }
+        let end = rest.utf8[start...].firstIndex(of: slash) ?? rest.endIndex
+        defer { rest = rest[end...] }
+        return rest[start..<end]
     }
 
     private static func segmentMatches(_ part: Substring, _ segment: Substring) -> Bool {

@@ -92,4 +92,25 @@ import Testing
             await assembly.close(logger: .quiet)
         }
     }
+
+    /// The table's matching on its own: empty segments are ignored, `{name}` takes exactly one segment, a trailing
+    /// `**` takes any rest (nothing included), HEAD follows GET, and a path no rule matches needs admin.
+    @Test func policyMatchesPathsSegmentBySegment() {
+        let policy = AccessPolicy(rules: [
+            .init(.get, "/v1/models", .user),
+            .init(nil, "/v1/tasks/{id}/events", .analyst),
+            .init(nil, "/v1/tasks/**", .user),
+            .init(.get, "/admin/**", .analyst),
+        ])
+        let cases: [(HTTPRequest.Method, String, Role)] = [
+            (.get, "/v1/models", .user), (.head, "/v1/models", .user), (.post, "/v1/models", .admin),
+            (.get, "//v1///models/", .user), (.get, "/v1/models/x", .admin), (.get, "/v1/model", .admin), (.get, "/v1", .admin),
+            (.get, "/v1/tasks/7/events", .analyst), (.get, "/v1/tasks//7/events", .analyst), (.get, "/v1/tasks/7/events/x", .user),
+            (.post, "/v1/tasks", .user), (.post, "/v1/tasks/", .user), (.post, "/v1/tasks/a/b/c", .user), (.post, "/v1/taskss", .admin),
+            (.get, "/admin", .analyst), (.delete, "/admin/jobs/1", .admin), (.get, "", .admin), (.get, "/", .admin),
+        ]
+        for (method, path, role) in cases {
+            #expect(policy.minimumRole(method, path) == role, "\(method) \(path)")
+        }
+    }
 }
