@@ -12,7 +12,17 @@ struct ProviderTransport: Sendable {
     static let maxErrorBytes = 64 << 10
 
     let httpClient: HTTPClient
+    /// What AsyncHTTPClient logs with: its own lines are all debug or trace, so above those levels it gets a logger
+    /// that drops everything, and the metadata it sets on every call (request, connection and event-loop ids) costs
+    /// nothing.
     let logger: Logger
+
+    init(httpClient: HTTPClient, logger: Logger) {
+        self.httpClient = httpClient
+        self.logger = logger.logLevel <= .debug ? logger : Self.silent
+    }
+
+    static let silent = Logger(label: "concierge.http-client") { _ in SwiftLogNoOpLogHandler() }
 
     /// POSTs `body` and returns the whole 2xx answer, head and body. `timeout` covers both, and the body is
     /// gathered on the connection's event loop: no extra task and no async body sequence per call. Cancelling the

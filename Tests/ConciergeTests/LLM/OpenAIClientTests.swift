@@ -61,6 +61,29 @@ import Testing
         #expect(!sent.contains("stream"))
     }
 
+    /// AsyncHTTPClient's own lines (all debug or trace) reach the service's log at debug; at info it gets a logger
+    /// that drops everything, so the ids it sets on every call cost nothing, and the call still works.
+    @Test func theHTTPClientLogsThroughTheServiceLoggerOnlyAtDebug() async throws {
+        for level in [Logger.Level.debug, .info] {
+            let output = LogOutput.capture()
+            let logger = Logger(label: "test") { JSONLogHandler(label: $0, level: level, format: .json, output: output) }
+            try await ProviderFixture().withServer { base in
+                let model = OpenAICompatibleChatModel(
+                    deployment: DeploymentSettings(name: "fixture", baseURL: base + "/ok", apiKey: "sk-test", model: "gpt-test"),
+                    httpClient: TestHTTPClient.shared, logger: logger
+                )
+                let response = try await model.complete(RouterHarness.question)
+                #expect(response.content == "Hello! How can I assist you today?")
+                var clientLogger = model.transport.logger  // keeps metadata only when it is the service's logger
+                clientLogger[metadataKey: "probe"] = "set"
+                #expect((clientLogger[metadataKey: "probe"] != nil) == (level == .debug))
+            }
+            let clientLines = output.lines.filter { $0.contains("ahc-request-id") }
+            #expect(level == .debug ? !clientLines.isEmpty : output.lines.isEmpty, "\(level): \(output.lines)")
+            #expect(!output.lines.joined().contains("sk-test"))
+        }
+    }
+
     @Test func completeMapsToolCalls() async throws {
         try await ProviderFixture().withServer { base in
             var request = RouterHarness.question
@@ -238,9 +261,10 @@ import Testing
     }
 
     @Test func aStreamWithShortSilencesOutlastsItsStallLimit() async throws {
-        // Gaps of 300 ms, 1.2 s in all: the limits bound each silence, not the whole stream.
+        // Gaps of 300 ms, 2.7 s in all: the limits bound each silence, not the whole stream. (1.5 s leaves each gap
+        // and the head a second of slack on a loaded machine; a deadline that read no reads would fire mid-stream.)
         try await ProviderFixture().withServer { base in
-            let events = try await Self.collect(Self.model(base + "/slow-stream", timeout: .milliseconds(800), stallLimit: .milliseconds(800)))
+            let events = try await Self.collect(Self.model(base + "/slow-stream", timeout: .milliseconds(1_500), stallLimit: .milliseconds(1_500)))
             #expect(events.contains(.finished(.stop)))
         }
     }

@@ -74,7 +74,7 @@ final class ProviderFixture: Sendable {
         }
         router.post("/slow-first-byte/chat/completions") { _, _ in Self.sse(stream, pieces: 1, firstDelay: .milliseconds(400)) }
         // Five pieces 300 ms apart: each gap short, the whole longer than a second.
-        router.post("/slow-stream/chat/completions") { _, _ in Self.sse(stream, pieces: 5, gap: .milliseconds(300)) }
+        router.post("/slow-stream/chat/completions") { _, _ in Self.sse(stream, pieces: 10, gap: .milliseconds(300)) }
         // Half the stream, then silence for 6 s, then the rest.
         router.post("/stall-stream/chat/completions") { _, _ in Self.sse(stream, pieces: 2, gap: .seconds(6)) }
         router.post("/anthropic/messages") { request, context in
