@@ -6,16 +6,6 @@ import NIOCore
 // reference: a test decodes representative bodies both ways and compares.
 
 extension OpenAIResponseBody {
-    /// A completion body, or ``LLMError/Kind/malformedResponse`` naming what is wrong with it.
-    static func decode(_ buffer: ByteBuffer) throws -> OpenAIResponseBody {
-        let json = try ProviderTransport.object(from: buffer, what: "completion")
-        do {
-            return try OpenAIResponseBody(json: json)
-        } catch {
-            throw LLMError(.malformedResponse, "provider sent malformed completion (\(error))")
-        }
-    }
-
     init(json: JSONFields) throws(JSONShapeError) {
         self.id = try json.optionalString("id")
         self.model = try json.optionalString("model")

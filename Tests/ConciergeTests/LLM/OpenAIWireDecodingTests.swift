@@ -63,10 +63,19 @@ import Testing
         try? JSONDecoder().decode(T.self, from: Data(text.utf8))
     }
 
+    /// The cursor alone, without the fallback to the parser: nil when it refuses.
+    static func viaCursor(_ text: String) -> OpenAIResponseBody? {
+        var text = text
+        return text.withUTF8 { bytes in try? JSONCursor.read(utf8: UnsafeRawBufferPointer(bytes)) { try OpenAIResponseBody(cursor: &$0) } }
+    }
+
     @Test func completionsDecodeAsTheDecoderDoes() throws {
         for body in Self.completions {
             let expected = try #require(Self.viaDecoder(OpenAIResponseBody.self, body), "JSONDecoder refused \(body)")
             #expect(try OpenAIResponseBody.decode(ByteBuffer(string: body)) == expected, "\(body)")
+            #expect(Self.viaCursor(body) == expected, "the cursor read \(body) differently or refused it")
+            let parsed = try #require(JSONValue(jsonText: body))
+            #expect(try OpenAIResponseBody(json: JSONFields(parsed)) == expected, "\(body)")
         }
         let cached = try OpenAIResponseBody.decode(ByteBuffer(string: Self.completions[0]))
         #expect(cached.usage?.tokenUsage == TokenUsage(promptTokens: 19, completionTokens: 10, cachedTokens: 4))
@@ -79,6 +88,7 @@ import Testing
         for body in Self.malformed {
             #expect(Self.viaDecoder(OpenAIResponseBody.self, body) == nil, "JSONDecoder accepted \(body)")
             #expect(throws: LLMError.self, "\(body)") { try OpenAIResponseBody.decode(ByteBuffer(string: body)) }
+            #expect(Self.viaCursor(body) == nil, "the cursor accepted \(body)")
         }
         let invalidUTF8 = ByteBuffer(bytes: Array(#"{"choices":[],"id":""#.utf8) + [0xFF, 0x22, 0x7D])
         #expect(throws: LLMError.self) { try OpenAIResponseBody.decode(invalidUTF8) }
