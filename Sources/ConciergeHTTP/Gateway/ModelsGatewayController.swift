@@ -188,9 +188,11 @@ public struct ModelsGatewayController: Sendable {
         })
     }
 
+    static let cacheHeader = HTTPField.Name("X-Concierge-Cache")!
+
     static func cachePolicy(_ headers: HTTPFields) -> CachePolicy {
-        if let control = headers[.cacheControl]?.lowercased(), control.contains("no-cache") || control.contains("no-store") { return .bypass }
-        if let flag = headers[HTTPField.Name("X-Concierge-Cache")!]?.lowercased(), flag == "prefer" { return .preferCached }
+        if let control = headers.fieldValue(.cacheControl)?.lowercased(), control.contains("no-cache") || control.contains("no-store") { return .bypass }
+        if let flag = headers.fieldValue(Self.cacheHeader)?.lowercased(), flag == "prefer" { return .preferCached }
         return .automatic
     }
 

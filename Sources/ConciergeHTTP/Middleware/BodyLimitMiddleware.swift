@@ -11,7 +11,7 @@ public struct BodyLimitMiddleware: RouterMiddleware {
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if let declared = request.headers[.contentLength], let length = Int(declared), length > maxBodyBytes {
+        if let declared = request.headers.fieldValue(.contentLength), let length = Int(declared), length > maxBodyBytes {
             throw APIError.payloadTooLarge(limit: maxBodyBytes)
         }
         return try await next(request, context)

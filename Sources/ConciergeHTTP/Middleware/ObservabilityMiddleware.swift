@@ -20,7 +20,7 @@ public struct ObservabilityMiddleware: RouterMiddleware {
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = DispatchTime.now().uptimeNanoseconds
         var context = context
-        let requestID = request.headers[Self.requestIDHeader].flatMap { RequestID.isSane($0) ? $0 : nil } ?? RequestID.generate()
+        let requestID = request.headers.fieldValue(Self.requestIDHeader).flatMap { RequestID.isSane($0) ? $0 : nil } ?? RequestID.generate()
         context.requestID = requestID
         context.maxUploadSize = maxBodyBytes
         // One change to the logger per request (each copies its metadata): Hummingbird's own `hb.request.id` stays

@@ -49,7 +49,7 @@ public enum JSONBodyDecoder {
 
     /// The whole body once `Content-Type` (415), size (413), emptiness and nesting depth (400) are checked.
     static func body(of request: Request, context: AppRequestContext) async throws -> ByteBuffer {
-        let contentType = request.headers[.contentType]
+        let contentType = request.headers.fieldValue(.contentType)
         guard let contentType, Self.isJSON(contentType) else {
             throw APIError.unsupportedMediaType(contentType)
         }

@@ -1,5 +1,6 @@
 @testable import ConciergeHTTP
 import Foundation
+import HTTPTypes
 import Testing
 
 /// The header trim by hand (credentials, `Content-Type`) is Foundation's `trimmingCharacters(in: .whitespaces)`.
@@ -25,5 +26,27 @@ import Testing
         for refused in ["text/plain", "application/jsonx", "", "application/json-seq", "multipart/form-data"] {
             #expect(!JSONBodyDecoder.isJSON(refused), "\(refused)")
         }
+    }
+}
+
+/// The one-pass header read gives what the `HTTPFields` subscript gives: absent, single, repeated (joined with ", ",
+/// cookies with "; "), names in any case.
+@Suite struct HeaderFieldValueTests {
+    @Test func readsAsTheSubscriptDoes() throws {
+        var fields = HTTPFields()
+        fields.append(HTTPField(name: .contentType, value: "application/json"))
+        fields.append(HTTPField(name: .cacheControl, value: "no-cache"))
+        fields.append(HTTPField(name: try #require(HTTPField.Name("X-Custom")), value: "a"))
+        fields.append(HTTPField(name: .cacheControl, value: "max-age=0"))
+        fields.append(HTTPField(name: .cookie, value: "a=1"))
+        fields.append(HTTPField(name: .cookie, value: "b=2"))
+        fields.append(HTTPField(name: .acceptLanguage, value: ""))
+        let names: [HTTPField.Name] = [.contentType, .cacheControl, try #require(HTTPField.Name("x-custom")), .cookie, .contentLength, .acceptLanguage]
+        for name in names {
+            #expect(fields.fieldValue(name) == fields[name], "\(name)")
+        }
+        #expect(fields.fieldValue(.cacheControl) == "no-cache, max-age=0")
+        #expect(fields.fieldValue(.cookie) == "a=1; b=2")
+        #expect(fields.fieldValue(.contentLength) == nil)
     }
 }
