@@ -134,24 +134,28 @@ struct GatewayChunk: Encodable {
 
     /// The chunk for one stream event; nil for events that have no chunk of their own.
     static func chunk(for event: ChatStreamEvent, id: String, created: Int, model: String, includeUsage: Bool) -> GatewayChunk? {
-        func make(_ delta: Choice.Delta, finish: String? = nil) -> GatewayChunk {
-            GatewayChunk(id: id, created: created, model: model, choices: [Choice(delta: delta, finishReason: finish)], usage: nil)
-        }
+        guard let parts = parts(for: event, includeUsage: includeUsage) else { return nil }
+        return GatewayChunk(id: id, created: created, model: model, choices: parts.choice.map { [$0] } ?? [], usage: parts.usage)
+    }
+
+    /// What one stream event's chunk holds besides the stream's id, time and model: one choice, or (the usage event,
+    /// when the client asked for it) none and the usage. Nil for events that have no chunk of their own.
+    static func parts(for event: ChatStreamEvent, includeUsage: Bool) -> (choice: Choice?, usage: GatewayUsage?)? {
         switch event {
         case .started:
-            return make(.init(role: "assistant", content: ""))
+            return (Choice(delta: .init(role: "assistant", content: ""), finishReason: nil), nil)
         case .content(let text):
-            return make(.init(content: text))
+            return (Choice(delta: .init(content: text), finishReason: nil), nil)
         case .toolCall(let index, let callID, let name, let arguments):
             let call = Choice.Delta.ToolCallDelta(
                 index: index, id: callID, type: callID == nil ? nil : "function", function: .init(name: name, arguments: arguments)
             )
-            return make(.init(toolCalls: [call]))
+            return (Choice(delta: .init(toolCalls: [call]), finishReason: nil), nil)
         case .finished(let reason):
-            return make(.init(), finish: reason.rawValue)
+            return (Choice(delta: .init(), finishReason: reason.rawValue), nil)
         case .usage(let usage):
             guard includeUsage else { return nil }
-            return GatewayChunk(id: id, created: created, model: model, choices: [], usage: GatewayUsage(usage))
+            return (nil, GatewayUsage(usage))
         }
     }
 

@@ -43,6 +43,16 @@ extension GatewayUsage {
 extension GatewayChunk {
     /// `{"id":…,"object":"chat.completion.chunk",…}`, as `JSONEncoder` would write it.
     func write(to json: inout GatewayJSONWriter) {
+        Self.writeHead(id: id, created: created, model: model, to: &json)
+        for (position, choice) in choices.enumerated() {
+            if position > 0 { json.raw(",") }
+            choice.write(to: &json)
+        }
+        Self.writeTail(usage: usage, to: &json)
+    }
+
+    /// What every chunk of a stream starts with: `{"id":…,"object":…,"created":…,"model":…,"choices":[`.
+    static func writeHead(id: String, created: Int, model: String, to json: inout GatewayJSONWriter) {
         json.raw(#"{"id":"#)
         json.string(id)
         json.raw(#","object":"chat.completion.chunk","created":"#)
@@ -50,55 +60,62 @@ extension GatewayChunk {
         json.raw(#","model":"#)
         json.string(model)
         json.raw(#","choices":["#)
-        for (position, choice) in choices.enumerated() {
-            if position > 0 { json.raw(",") }
-            json.raw(#"{"index":0,"delta":{"#)
-            var needsComma = false
-            if let role = choice.delta.role {
-                json.raw(#""role":"#)
-                json.string(role)
-                needsComma = true
-            }
-            if let content = choice.delta.content {
-                json.raw(needsComma ? #","content":"# : #""content":"#)
-                json.string(content)
-                needsComma = true
-            }
-            if let calls = choice.delta.toolCalls {
-                json.raw(needsComma ? #","tool_calls":["# : #""tool_calls":["#)
-                for (index, call) in calls.enumerated() {
-                    if index > 0 { json.raw(",") }
-                    json.raw(#"{"index":"#)
-                    json.int(call.index)
-                    if let id = call.id {
-                        json.raw(#","id":"#)
-                        json.string(id)
-                    }
-                    if let type = call.type {
-                        json.raw(#","type":"#)
-                        json.string(type)
-                    }
-                    json.raw(#","function":{"#)
-                    if let name = call.function.name {
-                        json.raw(#""name":"#)
-                        json.string(name)
-                        json.raw(",")
-                    }
-                    json.raw(#""arguments":"#)
-                    json.string(call.function.arguments)
-                    json.raw("}}")
-                }
-                json.raw("]")
-            }
-            json.raw(#"},"finish_reason":"#)
-            json.string(choice.finishReason)
-            json.raw("}")
-        }
+    }
+
+    /// What follows the choices: `]`, the usage when there is one, `}`.
+    static func writeTail(usage: GatewayUsage?, to json: inout GatewayJSONWriter) {
         json.raw("]")
         if let usage {
             json.raw(#","usage":"#)
             usage.write(to: &json)
         }
+        json.raw("}")
+    }
+}
+
+extension GatewayChunk.Choice {
+    /// `{"index":0,"delta":{…},"finish_reason":…}`.
+    func write(to json: inout GatewayJSONWriter) {
+        json.raw(#"{"index":0,"delta":{"#)
+        var needsComma = false
+        if let role = delta.role {
+            json.raw(#""role":"#)
+            json.string(role)
+            needsComma = true
+        }
+        if let content = delta.content {
+            json.raw(needsComma ? #","content":"# : #""content":"#)
+            json.string(content)
+            needsComma = true
+        }
+        if let calls = delta.toolCalls {
+            json.raw(needsComma ? #","tool_calls":["# : #""tool_calls":["#)
+            for (index, call) in calls.enumerated() {
+                if index > 0 { json.raw(",") }
+                json.raw(#"{"index":"#)
+                json.int(call.index)
+                if let id = call.id {
+                    json.raw(#","id":"#)
+                    json.string(id)
+                }
+                if let type = call.type {
+                    json.raw(#","type":"#)
+                    json.string(type)
+                }
+                json.raw(#","function":{"#)
+                if let name = call.function.name {
+                    json.raw(#""name":"#)
+                    json.string(name)
+                    json.raw(",")
+                }
+                json.raw(#""arguments":"#)
+                json.string(call.function.arguments)
+                json.raw("}}")
+            }
+            json.raw("]")
+        }
+        json.raw(#"},"finish_reason":"#)
+        json.string(finishReason)
         json.raw("}")
     }
 }

@@ -141,7 +141,7 @@ public struct ModelsGatewayController: Sendable {
         headers[.cacheControl] = "no-cache"
         let chat = self.chat
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
-            var model = chatRequest.model
+            var chunks = GatewayChunkStream(id: id, created: created, model: chatRequest.model, includeUsage: includeUsage)
             // From the batch with the finish reason on, chunks are held and go out with `[DONE]` (or the error) in
             // one write: providers send the finish, the usage and their own end together, so these chunks wait only
             // for the ledger row (written before `[DONE]` anyway), and a streamed call costs one write fewer.
@@ -153,14 +153,8 @@ public struct ModelsGatewayController: Sendable {
                     var buffer = ByteBufferAllocator().buffer(capacity: events.count * 160)
                     var finished = false
                     for event in events {
-                        switch event {
-                        case .started(_, let upstreamModel, _): model = upstreamModel
-                        case .finished: finished = true
-                        default: break
-                        }
-                        if let chunk = GatewayChunk.chunk(for: event, id: id, created: created, model: model, includeUsage: includeUsage) {
-                            GatewayChunk.writeSSE(chunk, to: &buffer)
-                        }
+                        if case .finished = event { finished = true }
+                        chunks.write(event, to: &buffer)
                     }
                     if held.readableBytes > 0 {
                         held.writeBuffer(&buffer)

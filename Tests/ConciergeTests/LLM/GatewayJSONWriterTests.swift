@@ -54,6 +54,37 @@ import Testing
         }
     }
 
+    /// A stream's writer gives, byte for byte, each event's own chunk framed as SSE, with the model the provider
+    /// names from its first event on, and the usage only when the client asked for it.
+    @Test func aStreamsChunksAreEachEventsOwnChunk() {
+        let events: [ChatStreamEvent] = [
+            .started(id: "up-1", model: Self.awkward, provider: nil), .content("Hel"), .content(Self.awkward),
+            .toolCall(index: 0, id: "call_1", name: "f", arguments: "{"), .toolCall(index: 0, id: nil, name: nil, arguments: "}"),
+            .finished(.toolCalls), .usage(Self.usage),
+        ]
+        for includeUsage in [true, false] {
+            var stream = GatewayChunkStream(id: "chatcmpl-9", created: 1_700_000_000, model: "default", includeUsage: includeUsage)
+            var written = ByteBuffer()
+            var expected = ByteBuffer()
+            var model = "default"
+            for event in events {
+                stream.write(event, to: &written)
+                if case .started(_, let upstream, _) = event { model = upstream }
+                if let chunk = GatewayChunk.chunk(for: event, id: "chatcmpl-9", created: 1_700_000_000, model: model, includeUsage: includeUsage) {
+                    GatewayChunk.writeSSE(chunk, to: &expected)
+                }
+            }
+            #expect(String(buffer: written) == String(buffer: expected))
+            #expect(String(buffer: written).components(separatedBy: "\n\n").count == (includeUsage ? 8 : 7))
+            #expect(stream.model == Self.awkward)
+        }
+        // Before the provider names its model, chunks name the one asked for.
+        var stream = GatewayChunkStream(id: "c", created: 1, model: "default", includeUsage: false)
+        var buffer = ByteBuffer()
+        stream.write(.content("x"), to: &buffer)
+        #expect(String(buffer: buffer).contains(#""model":"default""#))
+    }
+
     @Test func completionsAreWhatTheEncoderWrites() throws {
         let responses = [
             ChatResponse(id: "x", model: Self.awkward, content: Self.awkward, finishReason: .stop, usage: Self.usage),
