@@ -69,7 +69,11 @@ struct ProviderTransport: Sendable {
             head.fail(error)
             throw Self.classify(error)
         }
-        continuation.onTermination = { _ in task.cancel() }
+        // A reader that stops early cancels the request. A body that finished (the delegate ended the stream, with or
+        // without an error) has no request left to cancel: cancelling it anyway cost a state-machine pass and an error.
+        continuation.onTermination = { termination in
+            if case .cancelled = termination { task.cancel() }
+        }
         deadline.arm(.now + timeout) { task.cancel() }
         let responseHead: HTTPResponseHead
         do {
