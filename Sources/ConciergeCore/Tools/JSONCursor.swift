@@ -148,6 +148,14 @@ public struct JSONCursor {
         return items
     }
 
+    /// An array whose elements `element` reads one by one without gathering them; false (nothing read) for null.
+    @discardableResult
+    public mutating func optionalEach(_ element: (inout JSONCursor) throws -> Void) throws -> Bool {
+        if try null() { return false }
+        try container(UInt8(ascii: "["), UInt8(ascii: "]"), element)
+        return true
+    }
+
     /// Any value, parsed as ``JSONValue`` (for the rare field read whole).
     public mutating func value() throws -> JSONValue {
         do { return try parser.value(depth: 1) } catch { throw malformed }

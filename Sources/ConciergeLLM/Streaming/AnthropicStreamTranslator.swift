@@ -61,8 +61,8 @@ struct AnthropicStreamTranslator: StreamTranslator {
     /// Content block index → tool call index.
     private var toolIndexes: [Int: Int] = [:]
 
-    mutating func translate(_ sse: SSEEvent, into events: inout [ChatStreamEvent]) throws {
-        events.append(contentsOf: try translate(sse))
+    mutating func translate(_ sse: SSEEventView, into events: inout [ChatStreamEvent]) throws {
+        events.append(contentsOf: try translate(sse.decoded))
     }
 
     private mutating func translate(_ sse: SSEEvent) throws -> [ChatStreamEvent] {

@@ -6,24 +6,24 @@ struct OpenAIStreamTranslator: StreamTranslator {
     private(set) var isComplete = false
     private var sawFinish = false
 
-    mutating func translate(_ event: SSEEvent, into events: inout [ChatStreamEvent]) throws {
-        if event.data == "[DONE]" {
+    mutating func translate(_ event: SSEEventView, into events: inout [ChatStreamEvent]) throws {
+        if event.dataIs("[DONE]") {
             isComplete = true
             return
         }
         if event.event == "error" {
-            throw Self.streamError(event.data)
+            throw Self.streamError(event.text)
         }
         let chunk: OpenAIChunk
         do {
-            chunk = try OpenAIChunk(jsonText: event.data)
+            chunk = try OpenAIChunk(utf8: event.data)
         } catch {
             throw LLMError(.streamInterrupted, "provider sent a malformed stream chunk")
         }
         if let error = chunk.error {
             throw LLMError(.streamInterrupted, error.message ?? "provider reported an error mid-stream", providerType: error.type, code: error.codeText)
         }
-        if let choice = chunk.choices?.first {
+        if let choice = chunk.choice {
             if let content = choice.delta?.content, !content.isEmpty { events.append(.content(content)) }
             for (position, call) in (choice.delta?.toolCalls ?? []).enumerated() {
                 events.append(.toolCall(index: call.index ?? position, id: call.id, name: call.function?.name, arguments: call.function?.arguments ?? ""))

@@ -4,8 +4,8 @@ import NIOCore
 /// Turns one provider's server-sent events into provider-neutral stream events.
 protocol StreamTranslator: Sendable {
     /// Appends the events for one SSE event to `events` (one array per read, not one per event); throws
-    /// ``LLMError`` for a provider error inside the stream.
-    mutating func translate(_ event: SSEEvent, into events: inout [ChatStreamEvent]) throws
+    /// ``LLMError`` for a provider error inside the stream. The event's data is borrowed for the call.
+    mutating func translate(_ event: SSEEventView, into events: inout [ChatStreamEvent]) throws
     /// The provider said the stream is complete; later bytes are ignored.
     var isComplete: Bool { get }
     /// Whether the body may end here without the stream counting as cut off.

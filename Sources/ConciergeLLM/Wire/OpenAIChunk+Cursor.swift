@@ -1,29 +1,49 @@
 import ConciergeCore
 
-/// A stream chunk read straight from its text (``JSONCursor``): one per streamed event, the gateway's hottest parse.
+/// A stream chunk read straight from its bytes (``JSONCursor``): one per streamed event, the gateway's hottest parse.
 /// Same result as `OpenAIChunk(json: JSONFields(JSONValue(jsonText:)))`, which the tests compare it with.
 extension OpenAIChunk {
-    init(jsonText: String) throws {
-        self = try JSONCursor.read(jsonText) { cursor in
-            var id: String?
-            var model: String?
-            var choices: [Choice]?
-            var usage: OpenAIUsage?
-            var error: OpenAIErrorBody.Detail?
-            try cursor.object { cursor, key in
-                switch key {
-                case "id": id = try cursor.optionalString()
-                case "model": model = try cursor.optionalString()
-                case "choices": choices = try cursor.optionalArray { try Choice(cursor: &$0) }
-                case "usage": usage = try OpenAIUsage(cursor: &cursor)
-                case "error":
-                    let value = try cursor.value()
-                    error = value == .null ? nil : try OpenAIErrorBody.Detail(json: JSONFields(value, path: "error"))
-                default: try cursor.skip()
-                }
-            }
-            return OpenAIChunk(id: id, model: model, choices: choices, usage: usage, error: error)
+    /// A chunk read from its bytes as they arrived; bytes that are not valid UTF-8 are read as text with the invalid
+    /// bytes replaced, as a stream's text always was.
+    init(utf8 bytes: UnsafeRawBufferPointer) throws {
+        do {
+            self = try JSONCursor.read(utf8: bytes) { try Self(cursor: &$0) }
+        } catch {
+            self = try Self(jsonText: String(decoding: bytes, as: UTF8.self))
         }
+    }
+
+    init(jsonText: String) throws {
+        self = try JSONCursor.read(jsonText) { try Self(cursor: &$0) }
+    }
+
+    init(cursor: inout JSONCursor) throws {
+        var id: String?
+        var model: String?
+        var choice: Choice?
+        var usage: OpenAIUsage?
+        var error: OpenAIErrorBody.Detail?
+        try cursor.object { cursor, key in
+            switch key {
+            case "id": id = try cursor.optionalString()
+            case "model": model = try cursor.optionalString()
+            case "choices":
+                // Every element is read (and so checked); only the first is kept.
+                choice = nil
+                var first = true
+                try cursor.optionalEach { cursor in
+                    let read = try Choice(cursor: &cursor)
+                    if first { choice = read }
+                    first = false
+                }
+            case "usage": usage = try OpenAIUsage(cursor: &cursor)
+            case "error":
+                let value = try cursor.value()
+                error = value == .null ? nil : try OpenAIErrorBody.Detail(json: JSONFields(value, path: "error"))
+            default: try cursor.skip()
+            }
+        }
+        self.init(id: id, model: model, choice: choice, usage: usage, error: error)
     }
 }
 

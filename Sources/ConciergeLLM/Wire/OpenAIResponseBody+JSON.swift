@@ -24,9 +24,9 @@ extension OpenAIChunk {
     init(json: JSONFields) throws(JSONShapeError) {
         self.id = try json.optionalString("id")
         self.model = try json.optionalString("model")
-        self.choices = try json.optionalObjects("choices") { choice throws(JSONShapeError) in
+        self.choice = try json.optionalObjects("choices") { choice throws(JSONShapeError) in
             Choice(delta: try choice.optionalFields("delta").map(Choice.Delta.init(json:)), finishReason: try choice.optionalString("finish_reason"))
-        }
+        }?.first
         self.usage = try json.optionalFields("usage").map(OpenAIUsage.init(json:))
         self.error = try json.optionalFields("error").map(OpenAIErrorBody.Detail.init(json:))
     }

@@ -59,9 +59,32 @@ struct OpenAIChunk: Decodable, Equatable {
 
     let id: String?
     let model: String?
-    let choices: [Choice]?
+    /// The first of `choices`, the only one a stream of one answer (n = 1) has; the others are checked, not kept
+    /// (no array per chunk).
+    let choice: Choice?
     let usage: OpenAIUsage?
     let error: OpenAIErrorBody.Detail?
+
+    init(id: String?, model: String?, choice: Choice?, usage: OpenAIUsage?, error: OpenAIErrorBody.Detail?) {
+        self.id = id
+        self.model = model
+        self.choice = choice
+        self.usage = usage
+        self.error = error
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, model, choices, usage, error
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.id = try container.decodeIfPresent(String.self, forKey: .id)
+        self.model = try container.decodeIfPresent(String.self, forKey: .model)
+        self.choice = try container.decodeIfPresent([Choice].self, forKey: .choices)?.first
+        self.usage = try container.decodeIfPresent(OpenAIUsage.self, forKey: .usage)
+        self.error = try container.decodeIfPresent(OpenAIErrorBody.Detail.self, forKey: .error)
+    }
 }
 
 struct OpenAIUsage: Decodable, Equatable {

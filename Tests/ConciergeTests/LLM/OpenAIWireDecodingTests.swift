@@ -42,6 +42,8 @@ import Testing
         #"{"error":{"message":"overloaded","type":"server_error","param":null,"code":529}}"#,
         #"{"error":{"message":"bad","code":"rate_limit_exceeded"}}"#,
         #"{}"#,
+        // Two choices (n = 2 upstream): the first is kept.
+        #"{"choices":[{"delta":{"content":"a"}},{"index":1,"delta":{"content":"b"},"finish_reason":"stop"}]}"#,
     ]
 
     static let malformedChunks: [String] = [
@@ -51,6 +53,8 @@ import Testing
         #"{"choices": [null]}"#, #"{"usage": "9"}"#, #"{"usage": {"prompt_tokens": 1.5}}"#, #"{"id": 7}"#,
         #"{"id": "c1"} x"#, "null", #"{"id": nul}"#,
         #"{"choices": [{"delta": {"tool_calls": [{"function": 3}]}}]}"#,
+        // A later choice is checked like the first, though not kept.
+        #"{"choices": [{"delta": {"content": "a"}}, {"delta": {"content": 5}}]}"#,
     ]
 
     /// What `JSONDecoder` tolerates and the strict parser (and so the cursor) refuses: trailing commas, and an invalid
@@ -116,6 +120,8 @@ import Testing
             let value = try #require(JSONValue(jsonText: body))
             #expect(try OpenAIChunk(json: JSONFields(value)) == expected, "\(body)")
             #expect(try OpenAIChunk(jsonText: body) == expected, "\(body)")
+            var text = body
+            #expect(try text.withUTF8 { try OpenAIChunk(utf8: UnsafeRawBufferPointer($0)) } == expected, "\(body)")
         }
         for body in Self.malformedChunks {
             #expect(Self.viaDecoder(OpenAIChunk.self, body) == nil, "JSONDecoder accepted \(body)")
@@ -123,7 +129,7 @@ import Testing
             var translator = OpenAIStreamTranslator()
             #expect(throws: LLMError.self, "\(body)") {
                 var events: [ChatStreamEvent] = []
-                try translator.translate(SSEEvent(data: body), into: &events)
+                try translator.translate(text: body, into: &events)
             }
         }
         for body in Self.strictOnlyChunks {
@@ -131,8 +137,24 @@ import Testing
             var translator = OpenAIStreamTranslator()
             #expect(throws: LLMError.self, "\(body)") {
                 var events: [ChatStreamEvent] = []
-                try translator.translate(SSEEvent(data: body), into: &events)
+                try translator.translate(text: body, into: &events)
             }
         }
+    }
+
+    /// A chunk whose bytes are not valid UTF-8 reads as its text did: the invalid bytes replaced.
+    @Test func aChunkWithInvalidUTF8ReadsAsItsText() throws {
+        let bytes = Array(#"{"choices":[{"delta":{"content":"a"#.utf8) + [0xFF] + Array(#"b"}}]}"#.utf8)
+        let chunk = try bytes.withUnsafeBytes { try OpenAIChunk(utf8: $0) }
+        #expect(chunk.choice?.delta?.content == "a\u{FFFD}b")
+        #expect(chunk == (try OpenAIChunk(jsonText: String(decoding: bytes, as: UTF8.self))))
+    }
+}
+
+extension StreamTranslator {
+    /// Translates one event whose data is `text`.
+    mutating func translate(text: String, event: String? = nil, into events: inout [ChatStreamEvent]) throws {
+        var text = text
+        try text.withUTF8 { try translate(SSEEventView(event: event, id: nil, data: UnsafeRawBufferPointer($0)), into: &events) }
     }
 }
