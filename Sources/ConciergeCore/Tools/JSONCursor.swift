@@ -95,16 +95,16 @@ public struct JSONCursor {
     }
 
     /// An object: `field` is called with each key and must read or ``skip()`` its value.
-    public mutating func object(_ field: (inout JSONCursor, String) throws -> Void) throws {
+    public mutating func object(_ field: (inout JSONCursor, JSONKey) throws -> Void) throws {
         try container(UInt8(ascii: "{"), UInt8(ascii: "}")) { cursor in try cursor.member(field) }
     }
 
     /// One `"key": value` of an object; `field` reads the value.
-    private mutating func member(_ field: (inout JSONCursor, String) throws -> Void) throws {
+    private mutating func member(_ field: (inout JSONCursor, JSONKey) throws -> Void) throws {
         guard peek() == UInt8(ascii: "\"") else { throw malformed }
-        let key: String
+        let key: JSONKey
         do {
-            key = try parser.string()
+            key = try parser.key()
             parser.skipWhitespace()
             try parser.expect(UInt8(ascii: ":"))
         } catch {
@@ -134,7 +134,7 @@ public struct JSONCursor {
     }
 
     /// An object read as ``object(_:)``, or false (nothing read) for null.
-    public mutating func optionalObject(_ field: (inout JSONCursor, String) throws -> Void) throws -> Bool {
+    public mutating func optionalObject(_ field: (inout JSONCursor, JSONKey) throws -> Void) throws -> Bool {
         if try null() { return false }
         try object(field)
         return true

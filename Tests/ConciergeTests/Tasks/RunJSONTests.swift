@@ -115,4 +115,24 @@ import Testing
             #expect(skipped == parsed, "\(text): parsed \(parsed), skipped \(skipped)")
         }
     }
+
+    /// An object's keys as the cursor matches them: in place when plain ASCII, decoded when escaped or not ASCII, and
+    /// refused where the parser refuses them.
+    @Test func cursorKeysMatchAsTheirText() throws {
+        let object = #"{"id":1,"\u0069d":2,"caf\u00e9":3,"café":4,"i":5,"idx":6,"":7,"a\"b":8}"#
+        var seen: [(String, Bool, Bool)] = []
+        try JSONCursor.read(object) { cursor in
+            try cursor.object { cursor, key in
+                seen.append((key.text, key == "id", key == "café"))
+                try cursor.skip()
+            }
+        }
+        #expect(seen.map(\.0) == ["id", "id", "café", "café", "i", "idx", "", "a\"b"])
+        #expect(seen.map(\.1) == [true, true, false, false, false, false, false, false])
+        #expect(seen.map(\.2) == [false, false, true, true, false, false, false, false])
+        for broken in ["{\"a\u{1}\":1}", #"{"a"#, #"{"a\q":1}"#, #"{"\ud800":1}"#, "{\"a\"1}"] {
+            #expect(JSONValue(jsonText: broken) == nil)
+            #expect((try? JSONCursor.read(broken) { try $0.object { cursor, _ in try cursor.skip() } }) == nil, "\(broken)")
+        }
+    }
 }
