@@ -252,7 +252,8 @@ import Testing
         try await ProviderFixture().withServer { base in
             let start = ContinuousClock.now
             let events = Mutex<[ChatStreamEvent]>([])
-            let model = Self.model(base + "/stall-stream", timeout: .milliseconds(800), stallLimit: .milliseconds(800))
+            // 1.5 s limits: the head and first half arrive well within them even on a loaded machine.
+            let model = Self.model(base + "/stall-stream", timeout: .milliseconds(1_500), stallLimit: .milliseconds(1_500))
             let kind = await Self.kind { try await model.stream(RouterHarness.question) { event in events.withLock { $0.append(event) } } }
             #expect(kind == .timeout)
             #expect(events.withLock { $0.contains { if case .content = $0 { true } else { false } } }, "the first half arrived")
