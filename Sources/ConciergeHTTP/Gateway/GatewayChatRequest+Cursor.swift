@@ -121,31 +121,12 @@ extension GatewayChatRequest.Tool {
 
 extension GatewayToolCall {
     init(cursor: inout JSONCursor) throws {
-        var id: String?
-        var type: String?
-        var function: Function?
-        try cursor.object { cursor, key in
-            switch key {
-            case "id": id = try cursor.optionalString()
-            case "type": type = try cursor.optionalString()
-            case "function":
-                var name: String?
-                var arguments: String?
-                let present = try cursor.optionalObject { cursor, key in
-                    switch key {
-                    case "name": name = try cursor.optionalString()
-                    case "arguments": arguments = try cursor.optionalString()
-                    default: try cursor.skip()
-                    }
-                }
-                guard present, let name, let arguments else { throw cursor.malformed }
-                function = Function(name: name, arguments: arguments)
-            default: try cursor.skip()
-            }
+        let fields = try ToolCallFields(cursor: &cursor)
+        guard let id = fields.id, let type = fields.type, let name = fields.function?.name, let arguments = fields.function?.arguments else {
+            throw cursor.malformed
         }
-        guard let id, let type, let function else { throw cursor.malformed }
         self.id = id
         self.type = type
-        self.function = function
+        self.function = Function(name: name, arguments: arguments)
     }
 }

@@ -88,17 +88,7 @@ extension OpenAIChunk.Choice.Delta.ToolCallDelta {
             switch key {
             case "index": index = try cursor.optionalInt()
             case "id": id = try cursor.optionalString()
-            case "function":
-                var name: String?
-                var arguments: String?
-                let present = try cursor.optionalObject { cursor, key in
-                    switch key {
-                    case "name": name = try cursor.optionalString()
-                    case "arguments": arguments = try cursor.optionalString()
-                    default: try cursor.skip()
-                    }
-                }
-                function = present ? Function(name: name, arguments: arguments) : nil
+            case "function": function = try FunctionCallFields(cursor: &cursor).map { Function(name: $0.name, arguments: $0.arguments) }
             default: try cursor.skip()
             }
         }

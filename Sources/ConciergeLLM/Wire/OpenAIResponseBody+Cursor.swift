@@ -69,31 +69,10 @@ extension OpenAIResponseBody.Choice {
 
 extension OpenAIToolCall {
     init(cursor: inout JSONCursor) throws {
-        var id: String?
-        var type: String?
-        var function: Function?
-        try cursor.object { cursor, key in
-            switch key {
-            case "id": id = try cursor.optionalString()
-            case "type": type = try cursor.optionalString()
-            case "function":
-                var name: String?
-                var arguments: String?
-                let present = try cursor.optionalObject { cursor, key in
-                    switch key {
-                    case "name": name = try cursor.optionalString()
-                    case "arguments": arguments = try cursor.optionalString()
-                    default: try cursor.skip()
-                    }
-                }
-                guard present, let name, let arguments else { throw cursor.malformed }
-                function = Function(name: name, arguments: arguments)
-            default: try cursor.skip()
-            }
-        }
-        guard let id, let function else { throw cursor.malformed }
+        let fields = try ToolCallFields(cursor: &cursor)
+        guard let id = fields.id, let name = fields.function?.name, let arguments = fields.function?.arguments else { throw cursor.malformed }
         self.id = id
-        self.type = type
-        self.function = function
+        self.type = fields.type
+        self.function = Function(name: name, arguments: arguments)
     }
 }
