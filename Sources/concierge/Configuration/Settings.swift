@@ -241,7 +241,7 @@ enum Settings {
             config.llmBreakerCoolDownSeconds = seconds
             return nil
         },
-        Setting("llm.ledger_flush_ms", env: "CONCIERGE_LLM_LEDGER_FLUSH_MS", default: "50") { raw, config in
+        Setting("llm.ledger_flush_ms", env: "CONCIERGE_LLM_LEDGER_FLUSH_MS", default: "10") { raw, config in
             guard let ms = Int(raw), (0...10_000).contains(ms) else { return "must be an integer from 0 (write before answering) to 10000, got '\(raw)'" }
             config.llmLedgerFlushMilliseconds = ms
             return nil
