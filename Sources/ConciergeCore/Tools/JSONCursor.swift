@@ -18,13 +18,7 @@ public struct JSONCursor {
     /// Reads `text` with `body`, which reads the one top-level value; only whitespace may follow it.
     public static func read<T>(_ text: String, _ body: (inout JSONCursor) throws -> T) throws -> T {
         var text = text
-        return try text.withUTF8 { bytes in
-            var cursor = JSONCursor(parser: JSONTextParser(bytes: bytes))
-            let value = try body(&cursor)
-            cursor.parser.skipWhitespace()
-            guard cursor.parser.index == bytes.count else { throw cursor.malformed }
-            return value
-        }
+        return try text.withUTF8 { try read(utf8: UnsafeRawBufferPointer($0), body) }
     }
 
     /// Reads UTF-8 `bytes` (a request body) as ``read(_:_:)`` reads a string; strings in it must be valid UTF-8.

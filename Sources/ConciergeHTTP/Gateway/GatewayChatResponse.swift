@@ -132,7 +132,8 @@ struct GatewayChunk: Encodable {
     let choices: [Choice]
     let usage: GatewayUsage?
 
-    /// The chunk for one stream event; nil for events that have no chunk of their own.
+    /// The chunk for one stream event; nil for events that have no chunk of their own. The gateway writes its streams
+    /// through ``GatewayChunkStream``; this whole chunk, with ``writeSSE(_:to:)``, is what its tests compare it with.
     static func chunk(for event: ChatStreamEvent, id: String, created: Int, model: String, includeUsage: Bool) -> GatewayChunk? {
         guard let parts = parts(for: event, includeUsage: includeUsage) else { return nil }
         return GatewayChunk(id: id, created: created, model: model, choices: parts.choice.map { [$0] } ?? [], usage: parts.usage)

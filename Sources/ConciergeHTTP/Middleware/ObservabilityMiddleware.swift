@@ -23,8 +23,8 @@ public struct ObservabilityMiddleware: RouterMiddleware {
         let requestID = request.headers.fieldValue(Self.requestIDHeader).flatMap { RequestID.isSane($0) ? $0 : nil } ?? RequestID.generate()
         context.requestID = requestID
         context.maxUploadSize = maxBodyBytes
-        // One change to the logger per request (each copies its metadata): Hummingbird's own `hb.request.id` stays
-        // on it and `JSONLogHandler` leaves it out of the line.
+        // `JSONLogHandler` keeps this id (and Hummingbird's own `hb.request.id`, which it never writes) beside its
+        // metadata, so setting it copies no dictionary.
         context.logger[metadataKey: "request.id"] = .string(requestID)
         metrics.requestStarted()
 

@@ -30,11 +30,9 @@ extension OpenAIChunk {
             case "choices":
                 // Every element is read (and so checked); only the first is kept.
                 choice = nil
-                var first = true
                 try cursor.optionalEach { cursor in
                     let read = try Choice(cursor: &cursor)
-                    if first { choice = read }
-                    first = false
+                    if choice == nil { choice = read }
                 }
             case "usage": usage = try OpenAIUsage(cursor: &cursor)
             case "error":
