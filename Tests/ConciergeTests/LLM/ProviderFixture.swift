@@ -10,6 +10,8 @@ import Synchronization
 final class ProviderFixture: Sendable {
     let bodies = Mutex<[String]>([])
     let hits = Mutex<Int>(0)
+    /// Where the scripted stalls (`/hang`, `/stall-*`) stay silent: until the test's body is done.
+    let silence = ProviderSilence()
 
     var receivedBodies: [String] { bodies.withLock { $0 } }
 
@@ -43,25 +45,25 @@ final class ProviderFixture: Sendable {
         router.post("/400/chat/completions") { _, _ in Self.json(invalid, status: .badRequest) }
         router.post("/malformed/chat/completions") { _, _ in Self.json(Data(#"{"choices": [ {"message": "#.utf8)) }
         router.post("/hang/chat/completions") { _, _ -> Response in
-            try await Task.sleep(for: .seconds(3))
+            try await self.silence.hold()
             return Self.json(completion)
         }
         router.post("/stall-body/chat/completions") { _, _ -> Response in
-            // The head and half the body at once, the rest after 3 s: a provider that stalls mid-answer.
+            // The head and half the body at once, the rest after the silence: a provider that stalls mid-answer.
             let bytes = Array(completion)
             return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody { writer in
                 try await writer.write(ByteBuffer(bytes: bytes[..<(bytes.count / 2)]))
-                try await Task.sleep(for: .seconds(3))
+                try await self.silence.hold()
                 try await writer.write(ByteBuffer(bytes: bytes[(bytes.count / 2)...]))
                 try await writer.finish(nil)
             })
         }
         router.post("/stall-error/chat/completions") { _, _ -> Response in
-            // A 500 whose error body stops half-way for 6 s.
+            // A 500 whose error body stops half-way, silent until the test is done.
             let bytes = Array(#"{"error":{"message":"upstream exploded","type":"server_error"}}"#.utf8)
             return Response(status: .internalServerError, headers: [.contentType: "application/json"], body: ResponseBody { writer in
                 try await writer.write(ByteBuffer(bytes: bytes[..<(bytes.count / 2)]))
-                try await Task.sleep(for: .seconds(6))
+                try await self.silence.hold()
                 try await writer.write(ByteBuffer(bytes: bytes[(bytes.count / 2)...]))
                 try await writer.finish(nil)
             })
@@ -73,10 +75,10 @@ final class ProviderFixture: Sendable {
             return Self.sse(Data((head + #"data: {"error":{"message":"The server had an error while processing your request.","type":"server_error"}}"# + "\n\n").utf8), pieces: 2)
         }
         router.post("/slow-first-byte/chat/completions") { _, _ in Self.sse(stream, pieces: 1, firstDelay: .milliseconds(400)) }
-        // Five pieces 300 ms apart: each gap short, the whole longer than a second.
-        router.post("/slow-stream/chat/completions") { _, _ in Self.sse(stream, pieces: 10, gap: .milliseconds(300)) }
-        // Half the stream, then silence for 6 s, then the rest.
-        router.post("/stall-stream/chat/completions") { _, _ in Self.sse(stream, pieces: 2, gap: .seconds(6)) }
+        // Fourteen pieces 500 ms apart: each gap short, the whole 6.5 s.
+        router.post("/slow-stream/chat/completions") { _, _ in Self.sse(stream, pieces: 14, gap: .milliseconds(500)) }
+        // Half the stream, then silence until the test is done, then the rest.
+        router.post("/stall-stream/chat/completions") { _, _ in Self.sse(stream, pieces: 2, silence: self.silence) }
         router.post("/anthropic/messages") { request, context in
             try await self.capture(request, context)
             let isStream = self.receivedBodies.last?.contains(#""stream":true"#) == true
@@ -109,7 +111,8 @@ final class ProviderFixture: Sendable {
     }
 
     /// Streams `data` in `pieces` writes split at arbitrary byte offsets, optionally after a delay.
-    static func sse(_ data: Data, pieces: Int, firstDelay: Duration? = nil, gap: Duration? = nil) -> Response {
+    /// With `silence`, the gap is that silence.
+    static func sse(_ data: Data, pieces: Int, firstDelay: Duration? = nil, gap: Duration? = nil, silence: ProviderSilence? = nil) -> Response {
         var fields = HTTPFields()
         fields[.contentType] = "text/event-stream"
         let bytes = Array(data)
@@ -119,6 +122,7 @@ final class ProviderFixture: Sendable {
             var offset = 0
             while offset < bytes.count {
                 if offset > 0, let gap { try await Task.sleep(for: gap) }
+                if offset > 0, let silence { try await silence.hold() }
                 let end = min(offset + size, bytes.count)
                 try await writer.write(ByteBuffer(bytes: bytes[offset..<end]))
                 offset = end
@@ -127,10 +131,12 @@ final class ProviderFixture: Sendable {
         })
     }
 
-    /// Runs `body` with the fixture live on 127.0.0.1; passes the base URL `http://127.0.0.1:PORT`.
+    /// Runs `body` with the fixture live on 127.0.0.1; passes the base URL `http://127.0.0.1:PORT`. Ends the
+    /// silence after the body, so a stalled handler finishes before the server shuts down.
     func withServer(_ body: @escaping @Sendable (String) async throws -> Void) async throws {
         let app = Application(router: try router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
         try await app.test(.live) { client in
+            defer { silence.end() }
             try await body("http://127.0.0.1:\(client.port!)")
         }
     }
