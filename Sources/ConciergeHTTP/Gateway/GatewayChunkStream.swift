@@ -28,6 +28,16 @@ struct GatewayChunkStream {
         return json.buffer
     }
 
+    /// Appends the chunks of `events` to `buffer`; true when one of them is the finish.
+    mutating func write(_ events: [ChatStreamEvent], to buffer: inout ByteBuffer) -> Bool {
+        var finishes = false
+        for event in events {
+            if case .finished = event { finishes = true }
+            write(event, to: &buffer)
+        }
+        return finishes
+    }
+
     /// Appends `event`'s chunk, when it has one, to `buffer`.
     mutating func write(_ event: ChatStreamEvent, to buffer: inout ByteBuffer) {
         if case .started(_, let upstreamModel, _) = event, upstreamModel != model {

@@ -100,7 +100,7 @@ public struct ModelsGatewayController: Sendable {
             }
         }
         chatRequest.attribution.operation = "chat.stream"
-        return streamResponse(
+        return try await streamResponse(
             chatRequest, id: id, created: created, includeUsage: body.streamOptions?.includeUsage ?? false,
             settle: { [budget] in await budget?.settle(reservation) }
         )
@@ -131,54 +131,69 @@ public struct ModelsGatewayController: Sendable {
         return plan?.reservation
     }
 
-    /// Server-sent events. The head is sent at once, so failures before the first token (after every fallback)
-    /// arrive as an `{"error":…}` event, which OpenAI's clients raise as an API error, and never as `[DONE]`.
+    /// Server-sent events. The head waits for the provider's first batch (after any fallback), so a call that fails
+    /// before its first token is answered with an HTTP error in OpenAI's shape, as a plain call is. A failure after
+    /// that ends the stream with an `{"error":…}` event, which OpenAI's clients raise as an API error, never `[DONE]`.
+    /// A stream the provider has finished by then (a short answer, a cache hit) goes out whole, in one write.
     func streamResponse(
         _ chatRequest: ChatRequest, id: String, created: Int, includeUsage: Bool, settle: @escaping @Sendable () async -> Void = {}
-    ) -> Response {
+    ) async throws -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "text/event-stream"
         headers[.cacheControl] = "no-cache"
-        let chat = self.chat
-        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
-            var chunks = GatewayChunkStream(id: id, created: created, model: chatRequest.model, includeUsage: includeUsage)
-            // From the batch with the finish reason on, chunks are held and go out with `[DONE]` (or the error) in
-            // one write: providers send the finish, the usage and their own end together, so these chunks wait only
-            // for the ledger row (written before `[DONE]` anyway), and a streamed call costs one write fewer.
-            var held = ByteBuffer()
+        let relay = GatewayStreamRelay(chat: chat, request: chatRequest, settle: settle)
+        var chunks = GatewayChunkStream(id: id, created: created, model: chatRequest.model, includeUsage: includeUsage)
+        // From the batch with the finish reason on, chunks are held and go out with `[DONE]` (or the error) in one
+        // write: providers send the finish, the usage and their own end together, so these chunks wait only for the
+        // ledger row (written before `[DONE]` anyway).
+        var first = ByteBuffer()
+        var finished = false
+        repeat {
+            switch await relay.next() {
+            case .batch(let events):
+                finished = chunks.write(events, to: &first) || finished
+            case .end(nil):
+                first.writeImmutableBuffer(GatewayChunk.done)
+                return Response(status: .ok, headers: headers, body: .init(byteBuffer: first))
+            case .end(let error?):
+                // Before the first chunk: the call's HTTP answer. After it: the stream's last event.
+                guard first.readableBytes > 0, let error = error as? LLMError, error.kind != .cancelled else { throw error }
+                first.writeImmutableBuffer(GatewayChunk.sse(GatewayError(error)))
+                return Response(status: .ok, headers: headers, body: .init(byteBuffer: first))
+            }
+        } while finished || first.readableBytes == 0
+        return Response(status: .ok, headers: headers, body: ResponseBody { [first, chunks] writer in
+            var chunks = chunks
             do {
-                // The events of one upstream read go out in one write (one flush, one syscall), not one each.
-                try await chat.streamBatches(chatRequest) { events in
-                    // Room for the usual chunk up front: one allocation, not a regrowth every few chunks.
-                    var buffer = ByteBufferAllocator().buffer(capacity: events.count * 160)
-                    var finished = false
-                    for event in events {
-                        if case .finished = event { finished = true }
-                        chunks.write(event, to: &buffer)
-                    }
-                    if held.readableBytes > 0 {
-                        held.writeBuffer(&buffer)
-                    } else if finished {
-                        held = buffer
-                    } else if buffer.readableBytes > 0 {
-                        try await writer.write(buffer)
+                try await writer.write(first)
+                var held = ByteBuffer()
+                reading: while true {
+                    switch await relay.next() {
+                    case .batch(let events):
+                        // The events of one upstream read go out in one write (one flush, one syscall), not one each.
+                        // Room for the usual chunk up front: one allocation, not a regrowth every few chunks.
+                        var buffer = ByteBufferAllocator().buffer(capacity: events.count * 160)
+                        let finishes = chunks.write(events, to: &buffer)
+                        if held.readableBytes > 0 || finishes {
+                            held.writeBuffer(&buffer)
+                        } else if buffer.readableBytes > 0 {
+                            try await writer.write(buffer)
+                        }
+                    case .end(nil):
+                        held.writeImmutableBuffer(GatewayChunk.done)
+                        break reading
+                    case .end(let error as LLMError) where error.kind != .cancelled:
+                        held.writeImmutableBuffer(GatewayChunk.sse(GatewayError(error)))
+                        break reading
+                    case .end:
+                        return  // cancelled: the client went away; the router recorded the attempt as cancelled
                     }
                 }
-                await settle()
-                held.writeImmutableBuffer(GatewayChunk.done)
                 try await writer.write(held)
-            } catch let error as LLMError where error.kind == .cancelled {
-                await settle()
-                return
-            } catch let error as LLMError {
-                await settle()
-                held.writeImmutableBuffer(GatewayChunk.sse(GatewayError(error)))
-                try await writer.write(held)
+                try await writer.finish(nil)
             } catch {
-                await settle()
-                return  // the client went away while we wrote; the router recorded the attempt as cancelled
+                await relay.cancel()  // the client went away while we wrote
             }
-            try await writer.finish(nil)
         })
     }
 

@@ -61,16 +61,82 @@ import Testing
         }
     }
 
-    @Test func failureAfterFallbacksIsAnErrorEventNotDone() async throws {
+    @Test func failureBeforeTheFirstTokenIsAnHTTPErrorInOpenAIShape() async throws {
+        // The head waits for the first token, so a stream that never starts (after every fallback) is answered
+        // as a plain call would be: a status OpenAI's clients raise, not a 200 with an error inside.
         let harness = try RouterHarness(["a": [.fail(LLMError(.server, "x", status: 500))]], maxRetries: 0)
         try await Self.app(harness).test(.router) { client in
             let body = #"{"model":"default","stream":true,"messages":[{"role":"user","content":"Hi"}]}"#
             try await client.execute(uri: "/v1/chat/completions", method: .post, headers: Self.json, body: ByteBuffer(string: body)) { response in
-                let text = String(buffer: response.body)
-                #expect(text.contains(#"data: {"error":{"#))
-                #expect(!text.contains("[DONE]"))
+                #expect(response.status == .badGateway)
+                #expect(response.headers[.contentType] == "application/json")
+                let error = try #require(try Self.object(response.body)["error"] as? [String: Any])
+                #expect(error["code"] as? String == "upstream_error")
             }
         }
+        #expect(harness.ledger.all.map(\.outcome) == [.error])
+    }
+
+    @Test func failureAfterTheFirstTokenEndsTheStreamWithAnErrorEventNotDone() async throws {
+        let cut = LLMError(.streamInterrupted, "cut off")
+        let started = ChatStreamEvent.started(id: nil, model: "m", provider: nil)
+        let harness = try RouterHarness(["a": [.streamThenFail([started, .content("par")], cut)]], maxRetries: 0)
+        try await Self.app(harness).test(.router) { client in
+            let body = #"{"model":"default","stream":true,"messages":[{"role":"user","content":"Hi"}]}"#
+            try await client.execute(uri: "/v1/chat/completions", method: .post, headers: Self.json, body: ByteBuffer(string: body)) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType] == "text/event-stream")
+                let events = String(buffer: response.body).components(separatedBy: "\n\n").filter { !$0.isEmpty }
+                #expect(events.first?.contains(#""role":"assistant""#) == true)
+                #expect(events.dropLast().last?.contains(#""content":"par""#) == true)
+                #expect(events.last?.hasPrefix(#"data: {"error":{"#) == true)
+                #expect(!events.contains("data: [DONE]"))
+            }
+        }
+    }
+
+    /// A model that hands over a whole stream as one batch, as a provider whose answer arrived in one read does.
+    struct OneBatchModel: ChatModel {
+        let events: [ChatStreamEvent]
+        func complete(_ request: ChatRequest) async throws -> ChatResponse { throw LLMError(.request, "streams only") }
+        func stream(_ request: ChatRequest, onEvent: (ChatStreamEvent) async throws -> Void) async throws {
+            for event in events { try await onEvent(event) }
+        }
+        func streamBatches(_ request: ChatRequest, onEvents: ([ChatStreamEvent]) async throws -> Void) async throws {
+            try await onEvents(events)
+        }
+    }
+
+    @Test func aStreamFinishedInItsFirstBatchIsSentWholeWithTheSameBytes() async throws {
+        let events: [ChatStreamEvent] = [
+            .started(id: nil, model: "m", provider: nil), .content("Hel"), .content("lo"), .finished(.stop),
+            .usage(TokenUsage(promptTokens: 5, completionTokens: 2)),
+        ]
+        let harness = try RouterHarness(["a": [.stream(events)]])  // one event per batch
+        let body = #"{"model":"default","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"Hi"}]}"#
+        func answer(_ chat: any ChatModel) async throws -> (text: String, length: String?) {
+            let gateway = ModelsGatewayController(chat: chat, embeddings: harness.router, catalog: harness.router)
+            let dependencies = HTTPDependencies(maxBodyBytes: 1 << 20, healthChecks: [], registry: harness.registry)
+            let app = Application(router: buildRouter(dependencies) { gateway.register(on: $0) }, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+            return try await app.test(.live) { client in
+                try await client.execute(uri: "/v1/chat/completions", method: .post, headers: Self.json, body: ByteBuffer(string: body)) { response in
+                    #expect(response.status == .ok)
+                    #expect(response.headers[.contentType] == "text/event-stream")
+                    return (String(buffer: response.body), response.headers[.contentLength])
+                }
+            }
+        }
+        let streamed = try await answer(harness.router)
+        let whole = try await answer(OneBatchModel(events: events))
+        // The same events, byte for byte but for the chunks' id (the request's) and time; sent whole (with a length)
+        // only when the stream was over by its first batch.
+        let unidentified = { (text: String) in
+            text.replacing(#/chatcmpl-[0-9a-f]+/#, with: "chatcmpl-ID").replacing(#/"created":[0-9]+/#, with: #""created":0"#)
+        }
+        #expect(unidentified(whole.text) == unidentified(streamed.text))
+        #expect(whole.text.hasSuffix("data: [DONE]\n\n") && whole.text.contains(#""content":"lo""#))
+        #expect(whole.length == String(whole.text.utf8.count))
+        #expect(streamed.length == nil)
     }
 
     @Test func errorsUseOpenAIShapeAndStatus() async throws {
