@@ -9,32 +9,42 @@ import Synchronization
 ///
 /// The queue is bounded: when `capacity` rows wait, `record` waits for the next flush. A failed flush keeps its rows
 /// and releases and tries again. What a crash loses is documented in docs/operations.md ("Ledger writes").
+/// ``waitForBatch()`` lets the flusher write as soon as `batchRows` rows wait instead of at its next tick, so a flush
+/// stays short under load and the tick can be long when calls are few.
 public final class WriteBehindLedger: UsageLedger, LedgerBarrier {
     private struct State {
         var rows: [UsageRecord] = []
         var releases: [String] = []
         /// Callers waiting for room in a full queue.
         var waiting: [CheckedContinuation<Void, Never>] = []
+        /// The flusher, waiting for `batchRows` rows.
+        var batchWaiter: CheckedContinuation<Void, Never>?
     }
 
     private let base: any UsageLedger
     private let budgets: (any BudgetStore)?
     public let capacity: Int
+    /// How many queued rows wake ``waitForBatch()``.
+    public let batchRows: Int
     private let state = Mutex(State())
 
-    public init(_ base: any UsageLedger, budgets: (any BudgetStore)?, capacity: Int = 10_000) {
+    public init(_ base: any UsageLedger, budgets: (any BudgetStore)?, capacity: Int = 10_000, batchRows: Int = 32) {
         self.base = base
         self.budgets = budgets
         self.capacity = max(capacity, 1)
+        self.batchRows = max(batchRows, 1)
     }
 
     public func record(_ records: [UsageRecord]) async throws {
         while true {
-            let queued = state.withLock { state -> Bool in
-                guard state.rows.isEmpty || state.rows.count + records.count <= capacity else { return false }
+            let (queued, flusher) = state.withLock { state -> (Bool, CheckedContinuation<Void, Never>?) in
+                guard state.rows.isEmpty || state.rows.count + records.count <= capacity else { return (false, nil) }
                 state.rows += records
-                return true
+                guard state.rows.count >= batchRows, let waiter = state.batchWaiter else { return (true, nil) }
+                state.batchWaiter = nil
+                return (true, waiter)
             }
+            flusher?.resume()
             if queued { return }
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let room = state.withLock { state -> Bool in
@@ -44,6 +54,27 @@ public final class WriteBehindLedger: UsageLedger, LedgerBarrier {
                 }
                 if room { continuation.resume() }
             }
+        }
+    }
+
+    /// Returns once `batchRows` rows are queued, or when the waiting task is cancelled. One flusher calls it.
+    public func waitForBatch() async {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let now = state.withLock { state -> Bool in
+                    // A cancel that came before this point found no waiter to resume: it is seen here.
+                    guard state.rows.count < batchRows, !Task.isCancelled else { return true }
+                    state.batchWaiter = continuation
+                    return false
+                }
+                if now { continuation.resume() }
+            }
+        } onCancel: {
+            let waiter = state.withLock { state in
+                defer { state.batchWaiter = nil }
+                return state.batchWaiter
+            }
+            waiter?.resume()
         }
     }
 

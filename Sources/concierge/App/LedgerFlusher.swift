@@ -2,8 +2,9 @@ import ConciergeCore
 import Logging
 import ServiceLifecycle
 
-/// Writes the queued ledger rows every `interval`, and everything still queued once graceful shutdown has drained the
-/// HTTP server and the workers (it is listed before them, so it stops after them).
+/// Writes the queued ledger rows every `interval`, or as soon as the ledger's batch of rows is queued if that comes
+/// first, and everything still queued once graceful shutdown has drained the HTTP server and the workers (it is
+/// listed before them, so it stops after them).
 struct LedgerFlusher: Service {
     let ledger: WriteBehindLedger
     let interval: Duration
@@ -11,7 +12,7 @@ struct LedgerFlusher: Service {
 
     func run() async throws {
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+            try? await cancelWhenGracefulShutdown { await waitForWork() }
             await flush()
         }
         // Shutdown: keep trying a little while the store is still open, then say what is lost.
@@ -19,6 +20,16 @@ struct LedgerFlusher: Service {
         let left = ledger.pending
         if left.rows > 0 {
             logger.error("Ledger rows lost at shutdown", metadata: ["llm.ledger.rows": .stringConvertible(left.rows)])
+        }
+    }
+
+    /// The tick or the batch, whichever comes first.
+    func waitForWork() async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { [interval] in try? await Task.sleep(for: interval) }
+            group.addTask { [ledger] in await ledger.waitForBatch() }
+            await group.next()
+            group.cancelAll()
         }
     }
 

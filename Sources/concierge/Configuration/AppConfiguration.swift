@@ -79,7 +79,9 @@ struct AppConfiguration: Sendable, Equatable {
     var llmBreakerCoolDownSeconds = 30.0
     var llmCacheTTLSeconds = 3600.0
     /// Ledger rows are written behind the response every this many milliseconds; 0: each call waits for its row.
-    var llmLedgerFlushMilliseconds = 10
+    var llmLedgerFlushMilliseconds = 50
+    /// ... or as soon as this many rows wait, if that comes first.
+    var llmLedgerBatchRows = 32
     /// Deployments and aliases from the config file's `llm:` section.
     var llmFile = LLMFileSection()
 

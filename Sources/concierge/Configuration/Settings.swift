@@ -241,9 +241,14 @@ enum Settings {
             config.llmBreakerCoolDownSeconds = seconds
             return nil
         },
-        Setting("llm.ledger_flush_ms", env: "CONCIERGE_LLM_LEDGER_FLUSH_MS", default: "10") { raw, config in
+        Setting("llm.ledger_flush_ms", env: "CONCIERGE_LLM_LEDGER_FLUSH_MS", default: "50") { raw, config in
             guard let ms = Int(raw), (0...10_000).contains(ms) else { return "must be an integer from 0 (write before answering) to 10000, got '\(raw)'" }
             config.llmLedgerFlushMilliseconds = ms
+            return nil
+        },
+        Setting("llm.ledger_batch_rows", env: "CONCIERGE_LLM_LEDGER_BATCH_ROWS", default: "32") { raw, config in
+            guard let rows = Int(raw), (1...10_000).contains(rows) else { return "must be an integer from 1 to 10000, got '\(raw)'" }
+            config.llmLedgerBatchRows = rows
             return nil
         },
         Setting("llm.cache_ttl_s", env: "CONCIERGE_LLM_CACHE_TTL_S", default: "3600") { raw, config in

@@ -85,4 +85,29 @@ import Testing
         try await ledger.flush()
         #expect(try await base.records(UsageQuery()).count == 3)
     }
+
+    @Test func waitingForABatchEndsWhenItsRowsAreQueuedOrOnCancel() async throws {
+        let ledger = WriteBehindLedger(FlakyLedger(), budgets: nil, batchRows: 3)
+        // Given the flusher waiting, two rows do not wake it and the third does
+        let returned = Mutex(false)
+        let waiter = Task {
+            await ledger.waitForBatch()
+            returned.withLock { $0 = true }
+        }
+        try await ledger.record([LedgerContractTests.row("a", at: Self.now), LedgerContractTests.row("b", at: Self.now)])
+        for _ in 0..<200 { await Task.yield() }
+        #expect(!returned.withLock { $0 })
+        try await ledger.record(LedgerContractTests.row("c", at: Self.now))
+        #expect(await eventually { returned.withLock { $0 } })
+        waiter.cancel()  // frees a waiter the third row failed to wake
+        await waiter.value
+        // With the batch already queued it returns at once; with fewer rows, a cancel ends the wait
+        await ledger.waitForBatch()
+        try await ledger.flush()
+        let cancelled = Task { await ledger.waitForBatch() }
+        cancelled.cancel()
+        await cancelled.value
+        #expect(ledger.pending.rows == 0)
+    }
 }
+
