@@ -6,11 +6,14 @@ import Synchronization
 /// call is admitted without a write transaction; ledger spend stays durable in `spend` (the store), as before.
 ///
 /// Budgets hold exactly as with the store's transaction. A reservation is checked against ledger spend plus the open
-/// reservations plus its own worst case, under one lock. The ledger spend is read from the store and kept until the
-/// next ledger write of this process (``spendChanged()``, called by ``SpendTrackingLedger`` right after the write's
-/// commit, before the written calls' reservations are released), or for `spendTTL` at most. A read that a ledger write
-/// overtook is used once, not kept, with every reservation of the caller released since the read began added back:
-/// a released reservation held at least the real cost of its call, so nothing spent is ever missed.
+/// reservations plus its own worst case, under one lock. The ledger spend is read from the store and kept for
+/// `spendTTL` at most. A ledger write of this process (``SpendTrackingLedger``) says when it starts
+/// (``spendWillChange()``) and, once committed and before the written calls' reservations are released, what it wrote
+/// (``spendChanged(adding:)``): spend read before the write began is brought up to date with the rows' costs, as the
+/// store's sums now hold them, so the next call decides from memory and not from a read on its path. A read that a
+/// ledger write overlapped may or may not have seen its rows: it is used once, not kept, with every reservation of the
+/// caller released since the read began added back; a released reservation held at least the real cost of its call,
+/// so nothing spent is ever missed.
 ///
 /// A restart starts with full rate-limit buckets and no reservations (the calls they held died with the process).
 public final class ProcessAdmission: AdmissionStore, RateLimitStore, BudgetStore {
@@ -37,8 +40,10 @@ public final class ProcessAdmission: AdmissionStore, RateLimitStore, BudgetStore
         /// Per caller: micro-USD of every reservation released so far (only grows).
         var released: [String: Int64] = [:]
         var spend: [SpendKey: Spend] = [:]
-        /// Ledger writes of this process so far.
+        /// Moves at every ledger write's start and end: a spend read is kept only if it did not move during the read.
         var epoch: UInt64 = 0
+        /// Ledger writes started and not yet ended: a read that starts during one may or may not see its rows.
+        var writing = 0
         /// Charges and reservation decisions so far, for dropping what no longer counts now and then.
         var charges = 0
         var decisions = 0
@@ -46,7 +51,7 @@ public final class ProcessAdmission: AdmissionStore, RateLimitStore, BudgetStore
 
     private enum Attempt {
         case decided(BudgetExceeded?)
-        case read(epoch: UInt64, released: Int64, keys: [SpendKey])
+        case read(epoch: UInt64, released: Int64, keys: [SpendKey], keepable: Bool)
     }
 
     private let store: any BudgetStore
@@ -61,9 +66,52 @@ public final class ProcessAdmission: AdmissionStore, RateLimitStore, BudgetStore
         self.spendTTL = spendTTL
     }
 
-    /// A ledger write of this process committed: spend read before it is read again.
+    /// Spend changed in a way not known here: every spend read before is read again.
     public func spendChanged() {
         state.withLock { $0.epoch &+= 1 }
+    }
+
+    /// A ledger write of this process starts: spend read from now until it ends is used once, not kept.
+    public func spendWillChange() {
+        state.withLock { state in
+            Self.advance(&state) { $1 }
+            state.writing += 1
+        }
+    }
+
+    /// The write announced by ``spendWillChange()`` committed `records` (nil: it failed, or what it wrote is not
+    /// known, and spend is read again). Spend kept from before it began gets their costs, window by window, counted as
+    /// the store counts them.
+    public func spendChanged(adding records: [UsageRecord]?) {
+        let costs = records.map { $0.filter { $0.callerID != nil && $0.cost.value != 0 } }
+        state.withLock { state in
+            state.writing -= 1
+            guard let costs else {
+                state.epoch &+= 1
+                return
+            }
+            Self.advance(&state) { key, value in
+                costs.reduce(value) { sum, record in
+                    record.callerID == key.callerID && Self.counts(record.time, since: key.since) ? sum + record.cost.value : sum
+                }
+            }
+        }
+    }
+
+    /// Moves the epoch, keeping the spend that was current with `update` applied.
+    private static func advance(_ state: inout State, _ update: (SpendKey, Int64) -> Int64) {
+        let current = state.epoch
+        state.epoch &+= 1
+        for (key, spend) in state.spend where spend.epoch == current {
+            state.spend[key] = Spend(value: update(key, spend.value), epoch: state.epoch, readAt: spend.readAt)
+        }
+    }
+
+    /// Whether a row at `time` is in the spend since `since`, as ``BudgetStore/spent(callerID:since:)`` sums it: by
+    /// UTC day from a midnight (the per-day sums), else by the row's time.
+    static func counts(_ time: Date, since: Double) -> Bool {
+        let start = Date(timeIntervalSince1970: since)
+        return BudgetSpend.isDayStart(start) ? BudgetSpend.day(time) >= BudgetSpend.day(start) : time.timeIntervalSince1970 >= since
     }
 
     // MARK: Rate limits
@@ -116,14 +164,14 @@ public final class ProcessAdmission: AdmissionStore, RateLimitStore, BudgetStore
         var attempt = state.withLock { state in
             Self.decideFromCache(&state, reservation, windows: windows, keys: keys, now: seconds, reservationTTL: reservationTTL, spendTTL: spendTTL)
         }
-        if case .read(let epoch, let releasedBefore, let keys) = attempt {
+        if case .read(let epoch, let releasedBefore, let keys, let keepable) = attempt {
             var read: [SpendKey: Int64] = [:]
             for key in keys {
                 read[key] = try await store.spent(callerID: key.callerID, since: Date(timeIntervalSince1970: key.since)).value
             }
             attempt = state.withLock { state in
                 // Kept only when no ledger write overtook the read; else used once with the releases since added back.
-                let overtaken = state.epoch != epoch
+                let overtaken = state.epoch != epoch || !keepable
                 let releasedSince = (state.released[reservation.callerID] ?? 0) - releasedBefore
                 if !overtaken {
                     for (key, value) in read { state.spend[key] = Spend(value: value, epoch: epoch, readAt: seconds) }
@@ -144,7 +192,7 @@ public final class ProcessAdmission: AdmissionStore, RateLimitStore, BudgetStore
         for key in keys {
             guard let cached = state.spend[key], cached.epoch == state.epoch, now - cached.readAt <= spendTTL, now >= cached.readAt else {
                 // Every window is read again, so the decision after the read rests on reads of one moment.
-                return .read(epoch: state.epoch, released: state.released[reservation.callerID] ?? 0, keys: keys)
+                return .read(epoch: state.epoch, released: state.released[reservation.callerID] ?? 0, keys: keys, keepable: state.writing == 0)
             }
             spent.append(cached.value)
         }

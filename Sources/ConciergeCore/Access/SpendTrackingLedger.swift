@@ -1,7 +1,7 @@
 public import Foundation
 
-/// The ledger in front of the store for ``ProcessAdmission``: after each durable write it tells the admission that
-/// spend changed, before whoever wrote the rows releases their calls' reservations.
+/// The ledger in front of the store for ``ProcessAdmission``: it tells the admission when a write starts and, after
+/// it is durable, what it wrote, before whoever wrote the rows releases their calls' reservations.
 public struct SpendTrackingLedger: UsageLedger {
     let base: any UsageLedger
     let admission: ProcessAdmission
@@ -12,8 +12,14 @@ public struct SpendTrackingLedger: UsageLedger {
     }
 
     public func record(_ records: [UsageRecord]) async throws {
-        try await base.record(records)
-        admission.spendChanged()
+        admission.spendWillChange()
+        do {
+            try await base.record(records)
+        } catch {
+            admission.spendChanged(adding: nil)
+            throw error
+        }
+        admission.spendChanged(adding: records)
     }
 
     public func records(_ query: UsageQuery) async throws -> [UsageRecord] {

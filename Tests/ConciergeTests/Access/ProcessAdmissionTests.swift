@@ -1,4 +1,4 @@
-import ConciergeCore
+@testable import ConciergeCore
 import ConciergeStoreSQLite
 import ConciergeTestSupport
 import Foundation
@@ -92,6 +92,51 @@ import Testing
         try await reserve(admission, BudgetReservation(callerID: "k", amount: MicroUSD(400)))
         #expect(spend.reads.withLock { $0 } == reads + 1)
         await #expect(throws: BudgetExceeded.self) { try await reserve(admission, BudgetReservation(callerID: "k", amount: MicroUSD(1))) }
+    }
+
+    @Test func aLedgerWriteBringsTheKeptSpendUpToDateWithoutARead() async throws {
+        // Given a budget of 1,000, a call holding 600 and the spend read once (nothing spent)
+        let spend = HeldSpend()
+        let admission = ProcessAdmission(spend: spend, spendTTL: 3600)
+        let ledger = SpendTrackingLedger(InMemoryUsageLedger(), admission: admission)
+        let first = BudgetReservation(callerID: "k", amount: MicroUSD(600))
+        try await reserve(admission, first)
+        #expect(spend.reads.withLock { $0 } == 1)
+        // When its row (500) is written, with rows that are not the caller's or are from before the window, and it is released
+        var early = Self.row(caller: "k", cost: 300)
+        early.time = Self.day.start.addingTimeInterval(-1)
+        spend.value.withLock { $0 = 500 }  // what the store's sums would now say
+        try await ledger.record([Self.row(caller: "k", cost: 500), Self.row(caller: "other", cost: 900), early])
+        try await admission.release([first.id])
+        // Then the next reservations decide from memory with the 500 counted: 600 more do not fit, 500 do
+        await #expect(throws: BudgetExceeded.self) { try await reserve(admission, BudgetReservation(callerID: "k", amount: MicroUSD(600))) }
+        try await reserve(admission, BudgetReservation(callerID: "k", amount: MicroUSD(500)))
+        #expect(spend.reads.withLock { $0 } == 1)
+    }
+
+    @Test func aSpendReadThatAWriteOverlapsIsUsedOnceNotKept() async throws {
+        let spend = HeldSpend()
+        let admission = ProcessAdmission(spend: spend, spendTTL: 3600)
+        // Given a ledger write under way when a reservation reads spend
+        admission.spendWillChange()
+        try await reserve(admission, BudgetReservation(callerID: "k", amount: MicroUSD(100)))
+        spend.value.withLock { $0 = 200 }
+        admission.spendChanged(adding: [Self.row(caller: "k", cost: 200)])
+        // Then that read was not kept (it may or may not have seen the write): the next reservation reads again
+        try await reserve(admission, BudgetReservation(callerID: "k", amount: MicroUSD(100)))
+        #expect(spend.reads.withLock { $0 } == 2)
+        // And one read after the write is kept
+        try await reserve(admission, BudgetReservation(callerID: "k", amount: MicroUSD(100)))
+        #expect(spend.reads.withLock { $0 } == 2)
+    }
+
+    @Test func aWindowThatStartsAtMidnightCountsRowsByDayAnOtherByTime() {
+        let midnight = 1_799_971_200.0
+        #expect(ProcessAdmission.counts(Date(timeIntervalSince1970: midnight), since: midnight))
+        #expect(!ProcessAdmission.counts(Date(timeIntervalSince1970: midnight - 1), since: midnight))
+        // Not a midnight: by time, as the store sums the ledger's rows
+        #expect(!ProcessAdmission.counts(Date(timeIntervalSince1970: midnight + 10), since: midnight + 20))
+        #expect(ProcessAdmission.counts(Date(timeIntervalSince1970: midnight + 20), since: midnight + 20))
     }
 
     @Test func reservationsOlderThanTheirTTLNoLongerCount() async throws {
