@@ -66,11 +66,6 @@ public final class ProcessAdmission: AdmissionStore, RateLimitStore, BudgetStore
         self.spendTTL = spendTTL
     }
 
-    /// Spend changed in a way not known here: every spend read before is read again.
-    public func spendChanged() {
-        state.withLock { $0.epoch &+= 1 }
-    }
-
     /// A ledger write of this process starts: spend read from now until it ends is used once, not kept.
     public func spendWillChange() {
         state.withLock { state in

@@ -157,8 +157,8 @@ public struct ModelsGatewayController: Sendable {
                 return Response(status: .ok, headers: headers, body: .init(byteBuffer: first))
             case .end(let error?):
                 // Before the first chunk: the call's HTTP answer. After it: the stream's last event.
-                guard first.readableBytes > 0, let error = error as? LLMError, error.kind != .cancelled else { throw error }
-                first.writeImmutableBuffer(GatewayChunk.sse(GatewayError(error)))
+                guard first.readableBytes > 0, let last = Self.lastEvent(after: error) else { throw error }
+                first.writeImmutableBuffer(last)
                 return Response(status: .ok, headers: headers, body: .init(byteBuffer: first))
             }
         } while finished || first.readableBytes == 0
@@ -179,14 +179,11 @@ public struct ModelsGatewayController: Sendable {
                         } else if buffer.readableBytes > 0 {
                             try await writer.write(buffer)
                         }
-                    case .end(nil):
-                        held.writeImmutableBuffer(GatewayChunk.done)
+                    case .end(let error):
+                        // None: cancelled, the client went away; the router recorded the attempt as cancelled.
+                        guard let last = Self.lastEvent(after: error) else { return }
+                        held.writeImmutableBuffer(last)
                         break reading
-                    case .end(let error as LLMError) where error.kind != .cancelled:
-                        held.writeImmutableBuffer(GatewayChunk.sse(GatewayError(error)))
-                        break reading
-                    case .end:
-                        return  // cancelled: the client went away; the router recorded the attempt as cancelled
                     }
                 }
                 try await writer.write(held)
@@ -195,6 +192,14 @@ public struct ModelsGatewayController: Sendable {
                 await relay.cancel()  // the client went away while we wrote
             }
         })
+    }
+
+    /// What ends a stream that ended with `error`: `[DONE]` for none, the `{"error":…}` event for a model error, nothing
+    /// (nil) for a cancel or an error that is not the model layer's.
+    static func lastEvent(after error: (any Error)?) -> ByteBuffer? {
+        guard let error else { return GatewayChunk.done }
+        guard let error = error as? LLMError, error.kind != .cancelled else { return nil }
+        return GatewayChunk.sse(GatewayError(error))
     }
 
     static let cacheHeader = HTTPField.Name("X-Concierge-Cache")!

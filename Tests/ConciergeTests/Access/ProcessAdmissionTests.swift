@@ -77,12 +77,14 @@ import Testing
         let first = BudgetReservation(callerID: "k", amount: MicroUSD(600))
         try await reserve(admission, first)
         // When a second reservation of 500 reads spend (0) just before that call's row (600) commits and it is released
-        admission.spendChanged()
+        admission.spendWillChange()  // a write whose rows are not known: the spend kept so far is read again
+        admission.spendChanged(adding: nil)
         spend.holding.withLock { $0 = true }
         let second = Task { try await reserve(admission, BudgetReservation(callerID: "k", amount: MicroUSD(500))) }
         #expect(await eventually { spend.gate.withLock { $0 != nil } })
         spend.value.withLock { $0 = 600 }
-        admission.spendChanged()
+        admission.spendWillChange()
+        admission.spendChanged(adding: [Self.row(caller: "k", cost: 600)])
         try await admission.release([first.id])
         spend.open()
         // Then the second is refused: 600 spent + 500 > 1,000, although its read saw nothing spent and nothing open
