@@ -10,14 +10,18 @@ public final class SQLiteStore: Store {
     package let pool: DatabasePool
     public let path: String
     private let checkpointer: WALCheckpointer
+    /// The thread ledger rows are written from when a nice value was given (``LedgerWriterThread``).
+    package let ledgerWriter: LedgerWriterThread?
 
-    /// Opens (creating if needed) the database file at `path`, creating its directory too.
-    public convenience init(path: String, logger: Logger) throws {
-        try self.init(path: path, checkpoints: WALCheckpointPolicy(), logger: logger)
+    /// Opens (creating if needed) the database file at `path`, creating its directory too. With a `ledgerWriterNice`
+    /// from 1 to 19, ``record(_:)`` writes from a thread whose nice value is that much above the process's: for a ledger
+    /// whose rows are written behind the responses, which no call waits for.
+    public convenience init(path: String, ledgerWriterNice: Int = 0, logger: Logger) throws {
+        try self.init(path: path, checkpoints: WALCheckpointPolicy(), ledgerWriterNice: ledgerWriterNice, logger: logger)
     }
 
     /// Opens the database file at `path` with its own checkpoint policy (tests shorten it).
-    package init(path: String, checkpoints: WALCheckpointPolicy, logger: Logger) throws {
+    package init(path: String, checkpoints: WALCheckpointPolicy, ledgerWriterNice: Int = 0, logger: Logger) throws {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -40,6 +44,7 @@ public final class SQLiteStore: Store {
             throw StoreError.unavailable("cannot open SQLite database at \(path): \(SQLiteStore.describe(error))")
         }
         self.path = path
+        ledgerWriter = ledgerWriterNice > 0 ? LedgerWriterThread(niceSteps: ledgerWriterNice, logger: logger) : nil
         checkpointer.start()
         logger.debug("Opened SQLite store", metadata: ["db.path": .string(path)])
     }
@@ -104,6 +109,7 @@ public final class SQLiteStore: Store {
 
     /// Closes every connection; the checkpointer's closes last, so the WAL is checkpointed and removed.
     public func close() async throws {
+        await ledgerWriter?.shutdown()
         await checkpointer.stop()
         try pool.close()
         try checkpointer.close()

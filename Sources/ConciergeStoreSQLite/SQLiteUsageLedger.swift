@@ -6,18 +6,22 @@ import GRDB
 extension SQLiteStore: UsageLedger {
     public func record(_ records: [UsageRecord]) async throws {
         guard !records.isEmpty else { return }
-        try await pool.write { db in
-            for record in records { try Self.insert(record, db) }
-            // The per-day spend the budget checks read (migration 6), in the same transaction as the rows.
-            let statement = try db.cachedStatement(
-                sql: """
-                    INSERT INTO budget_spend (caller_id, day, cost_micro_usd) VALUES (?, ?, ?)
-                    ON CONFLICT (caller_id, day) DO UPDATE SET cost_micro_usd = budget_spend.cost_micro_usd + excluded.cost_micro_usd
-                    """
-            )
-            for increment in BudgetSpend.increments(records) {
-                try statement.execute(arguments: [increment.callerID, increment.day, increment.cost])
-            }
+        guard let ledgerWriter else { return try await pool.write { db in try Self.write(records, db) } }
+        // A synchronous write, so that SQLite runs on the writer thread and at its priority.
+        try await ledgerWriter.run { [pool] in try pool.write { db in try Self.write(records, db) } }
+    }
+
+    private static func write(_ records: [UsageRecord], _ db: Database) throws {
+        for record in records { try Self.insert(record, db) }
+        // The per-day spend the budget checks read (migration 6), in the same transaction as the rows.
+        let statement = try db.cachedStatement(
+            sql: """
+                INSERT INTO budget_spend (caller_id, day, cost_micro_usd) VALUES (?, ?, ?)
+                ON CONFLICT (caller_id, day) DO UPDATE SET cost_micro_usd = budget_spend.cost_micro_usd + excluded.cost_micro_usd
+                """
+        )
+        for increment in BudgetSpend.increments(records) {
+            try statement.execute(arguments: [increment.callerID, increment.day, increment.cost])
         }
     }
 

@@ -161,3 +161,10 @@ if [ -n "$relay_pid" ]; then
 fi
 echo
 echo "Concierge peak RSS (VmHWM) over the whole run: $(( $(peak_rss_kb "$gw_pid") / 1024 )) MiB; ledger rows: $(sqlite3 "$work/data/concierge.sqlite" 'SELECT COUNT(*) FROM llm_ledger' 2>/dev/null || echo '?')"
+# The write-behind ledger's writes over the whole run, from /metrics: how many, their mean, and the share within each bucket.
+curl -s "http://127.0.0.1:$gw_port/metrics" | awk '
+  /^concierge_llm_ledger_write_seconds_count/ { n = $2 } /^concierge_llm_ledger_write_seconds_sum/ { sum = $2 }
+  /^concierge_llm_ledger_write_seconds_bucket/ { match($0, /le="[^"]*"/); le[++k] = substr($0, RSTART + 4, RLENGTH - 5); count[k] = $2 }
+  END { if (n > 0) { printf "Ledger writes: %d, mean %.2f ms;", n, 1000 * sum / n
+        for (i = 1; i <= k && i <= 6; i++) printf " %s%% within %s s", int(100 * count[i] / n + 0.5), le[i]; print "" } }'
+

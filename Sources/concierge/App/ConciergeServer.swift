@@ -55,7 +55,7 @@ struct ConciergeServer {
     }
 
     func assemble(signals: Bool = true) async throws -> Assembly {
-        let opened = try StoreFactory.open(configuration, logger: logger)
+        let opened = try StoreFactory.open(configuration, ledgerBehind: configuration.llmLedgerFlushMilliseconds > 0, logger: logger)
         let models: ModelsFactory.Built
         do {
             models = try await ModelsFactory.build(
@@ -118,7 +118,8 @@ struct ConciergeServer {
         if let writeBehind = models.writeBehind {
             // Right after the store: it stops after the HTTP server and the workers have drained, before the store closes.
             services.append(SchemaGatedService(gate: schema, inner: LedgerFlusher(
-                ledger: writeBehind, interval: .milliseconds(configuration.llmLedgerFlushMilliseconds), logger: logger
+                ledger: writeBehind, interval: .milliseconds(configuration.llmLedgerFlushMilliseconds),
+                metrics: LedgerMetrics(factory: PrometheusMetricsFactory(registry: registry)), logger: logger
             )))
         }
         if let listener = jobs.service { services.append(listener) }

@@ -8,11 +8,12 @@ import ServiceLifecycle
 struct LedgerFlusher: Service {
     let ledger: WriteBehindLedger
     let interval: Duration
+    let metrics: LedgerMetrics
     let logger: Logger
 
     func run() async throws {
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
-            try? await cancelWhenGracefulShutdown { await waitForWork() }
+            await cancelWhenGracefulShutdown { await waitForWork() }
             await flush()
         }
         // Shutdown: keep trying a little while the store is still open, then say what is lost.
@@ -34,9 +35,14 @@ struct LedgerFlusher: Service {
     }
 
     func flush() async {
+        let queued = ledger.pending.rows
+        metrics.flushing(rows: queued)
+        let start = ContinuousClock.now
         do {
             try await ledger.flush()
+            if queued > 0 { metrics.wrote(in: ContinuousClock.now - start) }
         } catch {
+            metrics.failed()
             logger.error(
                 "Ledger write failed", metadata: ["llm.ledger.rows": .stringConvertible(ledger.pending.rows), "error.type": .string(String(describing: type(of: error)))]
             )

@@ -23,12 +23,14 @@ enum StoreFactory {
         var audit: any AuditLog
     }
 
-    static func open(_ configuration: AppConfiguration, logger: Logger) throws -> Opened {
+    /// `ledgerBehind`: the ledger's rows are written behind the responses (`serve`), so SQLite writes them from a thread
+    /// of nice value `llm.ledger_writer_nice`.
+    static func open(_ configuration: AppConfiguration, ledgerBehind: Bool = false, logger: Logger) throws -> Opened {
         if let url = configuration.databaseURL {
             let store = PostgresStore(url: try PostgresURL(url), poolSize: configuration.databasePoolSize, logger: logger)
             return Opened(store: store, service: store, ledger: store, cache: store, keys: store, rateLimits: store, budgets: store, admission: store, audit: store)
         }
-        let store = try SQLiteStore(path: configuration.sqlitePath, logger: logger)
+        let store = try SQLiteStore(path: configuration.sqlitePath, ledgerWriterNice: ledgerBehind ? configuration.llmLedgerWriterNice : 0, logger: logger)
         // One process per SQLite file: rate limits and budget reservations are decided in its memory, with no write
         // transaction per request; the ledger tells the admission when spend changed (see ProcessAdmission).
         let admission = ProcessAdmission(spend: store)

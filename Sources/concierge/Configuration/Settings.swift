@@ -251,6 +251,11 @@ enum Settings {
             config.llmLedgerBatchRows = rows
             return nil
         },
+        Setting("llm.ledger_writer_nice", env: "CONCIERGE_LLM_LEDGER_WRITER_NICE", default: "10") { raw, config in
+            guard let nice = Int(raw), (0...19).contains(nice) else { return "must be a nice value from 0 (the calls' own priority) to 19, got '\(raw)'" }
+            config.llmLedgerWriterNice = nice
+            return nil
+        },
         Setting("llm.cache_ttl_s", env: "CONCIERGE_LLM_CACHE_TTL_S", default: "3600") { raw, config in
             guard let seconds = Double(raw), seconds.isFinite, (0...(86400 * 365)).contains(seconds) else { return "must be seconds from 0 to 31536000, got '\(raw)'" }
             config.llmCacheTTLSeconds = seconds

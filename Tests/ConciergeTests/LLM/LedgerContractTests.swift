@@ -3,6 +3,7 @@ import ConciergeStorePostgres
 import ConciergeStoreSQLite
 import ConciergeTestSupport
 import Foundation
+import GRDB
 import Logging
 import Synchronization
 import Testing
@@ -59,6 +60,27 @@ import Testing
             let report = try await store.migrate()
             #expect(report.applied.contains(AppliedMigration(version: 3, name: "create_llm_ledger")))
             try await Self.contract(store)
+            try await store.close()
+        }
+    }
+
+    @Test func sqliteFromTheLedgerWriterThread() async throws {
+        try await TemporaryDirectory.with { directory in
+            // Given a store whose ledger rows are written from a thread 10 nice steps below the process
+            let store = try SQLiteStore(path: directory + "/c.sqlite", ledgerWriterNice: 10, logger: Self.logger)
+            _ = try await store.migrate()
+            let writer = try #require(store.ledgerWriter)
+            // Then the contract holds through it
+            try await Self.contract(store)
+            // And GRDB's synchronous write ran on that thread, at its nice value
+            errno = 0
+            let processNice = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
+            #expect(errno == 0)
+            let inWrite = try await writer.run { [pool = store.pool] in
+                try pool.write { _ in getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0) }
+            }
+            #expect(writer.priorityError == 0)
+            #expect(inWrite == min(19, processNice + 10))
             try await store.close()
         }
     }

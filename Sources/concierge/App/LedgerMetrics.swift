@@ -1,0 +1,28 @@
+import CoreMetrics
+
+/// The write-behind ledger's metrics: how long each write of queued rows takes, how many rows waited when it began,
+/// and how many writes failed. A write that keeps taking longer, or a queue that keeps growing, is a ledger falling
+/// behind its calls (docs/operations.md, "Ledger writes").
+struct LedgerMetrics: Sendable {
+    static let writeDuration = "concierge_llm_ledger_write_seconds"
+    static let queuedRows = "concierge_llm_ledger_queued_rows"
+    static let writeFailures = "concierge_llm_ledger_write_failures_total"
+
+    private let duration: Timer
+    private let queued: Gauge
+    private let failures: Counter
+
+    init(factory: any MetricsFactory) {
+        duration = Timer(label: Self.writeDuration, dimensions: [], factory: factory)
+        queued = Gauge(label: Self.queuedRows, dimensions: [], factory: factory)
+        failures = Counter(label: Self.writeFailures, dimensions: [], factory: factory)
+    }
+
+    /// A flush begins with `rows` rows queued.
+    func flushing(rows: Int) { queued.record(rows) }
+    func wrote(in elapsed: Duration) {
+        let (seconds, attoseconds) = elapsed.components
+        duration.recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
+    func failed() { failures.increment() }
+}
