@@ -7,7 +7,7 @@ import Synchronization
 
 /// The one thread that writes the ledger rows queued behind the responses, at a lower CPU priority than the calls.
 ///
-/// A write of 32 rows takes about 0.3 ms of CPU. At the calls' own priority it delays whichever call shares a core
+/// A write of 32 rows takes about 0.35 ms of CPU. At the calls' own priority it delays whichever call shares a core
 /// with it, which is the added p99 of a gateway call at c=1 (docs/benchmarks.md, session 20). With a higher nice value
 /// the scheduler runs the calls first and the write in their gaps. On a saturated machine the write falls behind, so
 /// the next one carries more rows at a lower cost per row; the write-behind queue's bound is the backstop. RocksDB
@@ -49,8 +49,14 @@ package final class LedgerWriterThread: Sendable {
     /// nil while the priority is not set yet, else the `errno` of a failed `setpriority` or 0.
     package var priorityError: Int32? { outcome.withLock { $0 } }
 
-    /// Waits for the work already handed over, then ends the thread.
+    /// Ends the thread once the write in progress, if any, is done; writes still queued fail with `CancellationError`.
+    /// The store calls it from `close()`, after the flusher's last write.
     package func shutdown() async {
         try? await pool.shutdownGracefully()
+    }
+
+    /// A store dropped without `close()` still ends the thread (a thread pool must be shut down before it goes).
+    deinit {
+        pool.shutdownGracefully { _ in }
     }
 }
