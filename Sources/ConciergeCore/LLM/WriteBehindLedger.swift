@@ -10,15 +10,38 @@ import Synchronization
 /// The queue is bounded: when `capacity` rows wait, `record` waits for the next flush. A failed flush keeps its rows
 /// and releases and tries again. What a crash loses is documented in docs/operations.md ("Ledger writes").
 /// ``waitForBatch()`` lets the flusher write as soon as `batchRows` rows wait instead of at its next tick, so a flush
-/// stays short under load and the tick can be long when calls are few.
+/// stays short under load and the tick can be long when calls are few; ``waitForWork()`` lets it sleep while nothing
+/// is queued instead of ticking on an idle server.
 public final class WriteBehindLedger: UsageLedger, LedgerBarrier {
+    /// What the flusher waits for.
+    private enum Wait {
+        /// Anything queued: a row or a release.
+        case work
+        /// `batchRows` rows queued.
+        case batch
+    }
+
     private struct State {
         var rows: [UsageRecord] = []
         var releases: [String] = []
         /// Callers waiting for room in a full queue.
         var waiting: [CheckedContinuation<Void, Never>] = []
-        /// The flusher, waiting for `batchRows` rows.
-        var batchWaiter: CheckedContinuation<Void, Never>?
+        /// The flusher, waiting for what it asked for.
+        var flusher: (wait: Wait, continuation: CheckedContinuation<Void, Never>)?
+
+        func has(_ wait: Wait, batchRows: Int) -> Bool {
+            switch wait {
+            case .work: !rows.isEmpty || !releases.isEmpty
+            case .batch: rows.count >= batchRows
+            }
+        }
+
+        /// The flusher's continuation, taken out, when what it waits for is there.
+        mutating func wakeFlusher(batchRows: Int) -> CheckedContinuation<Void, Never>? {
+            guard let flusher, has(flusher.wait, batchRows: batchRows) else { return nil }
+            self.flusher = nil
+            return flusher.continuation
+        }
     }
 
     private let base: any UsageLedger
@@ -40,9 +63,7 @@ public final class WriteBehindLedger: UsageLedger, LedgerBarrier {
             let (queued, flusher) = state.withLock { state -> (Bool, CheckedContinuation<Void, Never>?) in
                 guard state.rows.isEmpty || state.rows.count + records.count <= capacity else { return (false, nil) }
                 state.rows += records
-                guard state.rows.count >= batchRows, let waiter = state.batchWaiter else { return (true, nil) }
-                state.batchWaiter = nil
-                return (true, waiter)
+                return (true, state.wakeFlusher(batchRows: batchRows))
             }
             flusher?.resume()
             if queued { return }
@@ -59,27 +80,40 @@ public final class WriteBehindLedger: UsageLedger, LedgerBarrier {
 
     /// Returns once `batchRows` rows are queued, or when the waiting task is cancelled. One flusher calls it.
     public func waitForBatch() async {
+        await wait(for: .batch)
+    }
+
+    /// Returns once a row or a release is queued, or when the waiting task is cancelled. One flusher calls it.
+    public func waitForWork() async {
+        await wait(for: .work)
+    }
+
+    private func wait(for wait: Wait) async {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let now = state.withLock { state -> Bool in
                     // A cancel that came before this point found no waiter to resume: it is seen here.
-                    guard state.rows.count < batchRows, !Task.isCancelled else { return true }
-                    state.batchWaiter = continuation
+                    guard !state.has(wait, batchRows: batchRows), !Task.isCancelled else { return true }
+                    state.flusher = (wait, continuation)
                     return false
                 }
                 if now { continuation.resume() }
             }
         } onCancel: {
             let waiter = state.withLock { state in
-                defer { state.batchWaiter = nil }
-                return state.batchWaiter
+                defer { state.flusher = nil }
+                return state.flusher?.continuation
             }
             waiter?.resume()
         }
     }
 
     public func releaseAfterDurable(_ reservationID: String) {
-        state.withLock { $0.releases.append(reservationID) }
+        let flusher = state.withLock { state in
+            state.releases.append(reservationID)
+            return state.wakeFlusher(batchRows: batchRows)
+        }
+        flusher?.resume()
     }
 
     /// Rows and releases queued and not yet written.

@@ -2,9 +2,9 @@ import ConciergeCore
 import Logging
 import ServiceLifecycle
 
-/// Writes the queued ledger rows every `interval`, or as soon as the ledger's batch of rows is queued if that comes
-/// first, and everything still queued once graceful shutdown has drained the HTTP server and the workers (it is
-/// listed before them, so it stops after them).
+/// Writes the queued ledger rows one `interval` after the first of them was queued, or as soon as the ledger's batch
+/// of rows is queued if that comes first, and everything still queued once graceful shutdown has drained the HTTP
+/// server and the workers (it is listed before them, so it stops after them).
 struct LedgerFlusher: Service {
     let ledger: WriteBehindLedger
     let interval: Duration
@@ -24,8 +24,11 @@ struct LedgerFlusher: Service {
         }
     }
 
-    /// The tick or the batch, whichever comes first.
+    /// Nothing while nothing is queued (an idle server does not tick); then the tick or the batch, whichever comes
+    /// first, so a row waits at most one interval.
     func waitForWork() async {
+        await ledger.waitForWork()
+        guard !Task.isCancelled else { return }
         await withTaskGroup(of: Void.self) { group in
             group.addTask { [interval] in try? await Task.sleep(for: interval) }
             group.addTask { [ledger] in await ledger.waitForBatch() }

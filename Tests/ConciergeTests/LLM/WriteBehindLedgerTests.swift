@@ -109,5 +109,40 @@ import Testing
         await cancelled.value
         #expect(ledger.pending.rows == 0)
     }
-}
 
+    @Test func waitingForWorkEndsWhenARowOrAReleaseIsQueuedOrOnCancel() async throws {
+        let ledger = WriteBehindLedger(FlakyLedger(), budgets: nil, batchRows: 3)
+        // Given the flusher waiting on an empty queue, nothing wakes it until a release is queued
+        let firstWoke = Mutex(false)
+        let first = Task {
+            await ledger.waitForWork()
+            firstWoke.withLock { $0 = true }
+        }
+        for _ in 0..<200 { await Task.yield() }
+        #expect(!firstWoke.withLock { $0 })
+        ledger.releaseAfterDurable("res-1")
+        #expect(await eventually { firstWoke.withLock { $0 } })
+        first.cancel()  // frees a waiter the release failed to wake
+        await first.value
+        // And, once that is written, the next wait ends with the first row (one row, below the batch)
+        try await ledger.flush()
+        let secondWoke = Mutex(false)
+        let second = Task {
+            await ledger.waitForWork()
+            secondWoke.withLock { $0 = true }
+        }
+        for _ in 0..<200 { await Task.yield() }
+        #expect(!secondWoke.withLock { $0 })
+        try await ledger.record(LedgerContractTests.row("a", at: Self.now))
+        #expect(await eventually { secondWoke.withLock { $0 } })
+        second.cancel()
+        await second.value
+        // With work queued it returns at once; on an empty queue a cancel ends the wait
+        await ledger.waitForWork()
+        try await ledger.flush()
+        let cancelled = Task { await ledger.waitForWork() }
+        cancelled.cancel()
+        await cancelled.value
+        #expect(ledger.pending == (0, 0))
+    }
+}
