@@ -39,8 +39,9 @@ struct LedgerFlusher: Service {
 
     func flush() async {
         let queued = ledger.pending.rows
-        metrics.flushing(rows: queued)
+        metrics.queued(rows: queued)
         let start = ContinuousClock.now
+        defer { metrics.queued(rows: ledger.pending.rows) }
         do {
             try await ledger.flush()
             if queued > 0 { metrics.wrote(in: ContinuousClock.now - start) }

@@ -1,7 +1,7 @@
 import CoreMetrics
 
-/// The write-behind ledger's metrics: how long each write of queued rows takes, how many rows waited when it began,
-/// and how many writes failed. A write that keeps taking longer, or a queue that keeps growing, is a ledger falling
+/// The write-behind ledger's metrics: how long each write of queued rows takes, how many rows wait (as of the start
+/// and the end of the last write), and how many writes failed. A write that keeps taking longer, or a queue that keeps growing, is a ledger falling
 /// behind its calls (docs/operations.md, "Ledger writes").
 struct LedgerMetrics: Sendable {
     static let writeDuration = "concierge_llm_ledger_write_seconds"
@@ -18,8 +18,8 @@ struct LedgerMetrics: Sendable {
         failures = Counter(label: Self.writeFailures, dimensions: [], factory: factory)
     }
 
-    /// A flush begins with `rows` rows queued.
-    func flushing(rows: Int) { queued.record(rows) }
+    /// `rows` rows are queued (at a write's start and end).
+    func queued(rows: Int) { queued.record(rows) }
     func wrote(in elapsed: Duration) {
         let (seconds, attoseconds) = elapsed.components
         duration.recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)

@@ -26,9 +26,9 @@ import Testing
         try await ledger.record(LedgerContractTests.row("r3", at: WriteBehindLedgerTests.now))
         #expect(await eventually { base.writes.withLock { $0 } == 1 })
         #expect(try await base.records(UsageQuery()).count == 4)
-        // And the metrics show one write, begun with 4 rows queued
+        // And the metrics show one write, and no rows queued after it
         #expect(Self.metrics(registry).contains("concierge_llm_ledger_write_seconds_count 1\n"))
-        #expect(Self.metrics(registry).contains("concierge_llm_ledger_queued_rows 4"))
+        #expect(Self.metrics(registry).contains("concierge_llm_ledger_queued_rows 0"))
         // And a stop writes what is still queued, below a batch
         try await ledger.record(LedgerContractTests.row("r4", at: WriteBehindLedgerTests.now))
         running.cancel()
@@ -50,15 +50,17 @@ import Testing
         // When a flush of 2 rows fails
         try await ledger.record((0..<2).map { LedgerContractTests.row("r\($0)", at: WriteBehindLedgerTests.now) })
         await flusher.flush()
-        // Then it is counted, the rows stay queued, and no write time is recorded
+        // Then it is counted, the rows stay queued (and the gauge says so), and no write time is recorded
         #expect(Self.metrics(registry).contains("concierge_llm_ledger_write_failures_total 1"))
         #expect(ledger.pending.rows == 2)
+        #expect(Self.metrics(registry).contains("concierge_llm_ledger_queued_rows 2"))
         #expect(Self.metrics(registry).contains("concierge_llm_ledger_write_seconds_count 0\n"))
         // And the next flush, with the store back, writes them
         base.failing.withLock { $0 = false }
         await flusher.flush()
         #expect(ledger.pending.rows == 0)
         #expect(Self.metrics(registry).contains("concierge_llm_ledger_write_seconds_count 1\n"))
+        #expect(Self.metrics(registry).contains("concierge_llm_ledger_queued_rows 0"))
     }
 
     static func metrics(_ registry: PrometheusCollectorRegistry) -> String {
