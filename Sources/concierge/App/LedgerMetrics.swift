@@ -1,8 +1,8 @@
 import CoreMetrics
 
 /// The write-behind ledger's metrics: how long each write of queued rows takes, how many rows wait (as of the start
-/// and the end of the last write), and how many writes failed. A write that keeps taking longer, or a queue that keeps growing, is a ledger falling
-/// behind its calls (docs/operations.md, "Ledger writes").
+/// and the end of the last write), and how many writes failed. A write that keeps taking longer, or a queue that keeps
+/// growing, is a ledger falling behind its calls (docs/operations.md, "Ledger writes").
 struct LedgerMetrics: Sendable {
     static let writeDuration = "concierge_llm_ledger_write_seconds"
     static let queuedRows = "concierge_llm_ledger_queued_rows"

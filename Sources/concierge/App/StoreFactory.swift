@@ -24,13 +24,14 @@ enum StoreFactory {
     }
 
     /// `ledgerBehind`: the ledger's rows are written behind the responses (`serve`), so SQLite writes them from a thread
-    /// of nice value `llm.ledger_writer_nice`.
+    /// `llm.ledger_writer_nice` nice steps below the process.
     static func open(_ configuration: AppConfiguration, ledgerBehind: Bool = false, logger: Logger) throws -> Opened {
         if let url = configuration.databaseURL {
             let store = PostgresStore(url: try PostgresURL(url), poolSize: configuration.databasePoolSize, logger: logger)
             return Opened(store: store, service: store, ledger: store, cache: store, keys: store, rateLimits: store, budgets: store, admission: store, audit: store)
         }
-        let store = try SQLiteStore(path: configuration.sqlitePath, ledgerWriterNice: ledgerBehind ? configuration.llmLedgerWriterNice : 0, logger: logger)
+        let writerNice = ledgerBehind ? configuration.llmLedgerWriterNice : 0
+        let store = try SQLiteStore(path: configuration.sqlitePath, ledgerWriterNice: writerNice, logger: logger)
         // One process per SQLite file: rate limits and budget reservations are decided in its memory, with no write
         // transaction per request; the ledger tells the admission when spend changed (see ProcessAdmission).
         let admission = ProcessAdmission(spend: store)

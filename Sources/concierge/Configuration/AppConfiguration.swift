@@ -82,7 +82,8 @@ struct AppConfiguration: Sendable, Equatable {
     var llmLedgerFlushMilliseconds = 50
     /// ... or as soon as this many rows wait, if that comes first.
     var llmLedgerBatchRows = 32
-    /// Nice value of the thread that writes those rows to SQLite (0: GRDB's queue, at the calls' priority).
+    /// Nice steps above the process for the thread that writes those rows to SQLite (0: GRDB's queue, at the calls'
+    /// priority).
     var llmLedgerWriterNice = 10
     /// Deployments and aliases from the config file's `llm:` section.
     var llmFile = LLMFileSection()
