@@ -86,61 +86,72 @@ import Testing
         #expect(try await base.records(UsageQuery()).count == 3)
     }
 
+    /// A flusher's wait running in its own task, and whether it has returned.
+    final class Waiter: Sendable {
+        private let returned = Mutex(false)
+        private let task = Mutex<Task<Void, Never>?>(nil)
+
+        init(_ wait: @escaping @Sendable () async -> Void) {
+            let started = Task { [self] in
+                await wait()
+                returned.withLock { $0 = true }
+            }
+            task.withLock { $0 = started }
+        }
+
+        var hasReturned: Bool { returned.withLock { $0 } }
+
+        /// Still waiting after every other task had 200 turns to run.
+        func isStillWaiting() async -> Bool {
+            for _ in 0..<200 { await Task.yield() }
+            return !hasReturned
+        }
+
+        /// Cancels the wait (freeing a waiter nothing woke) and waits for its task.
+        func end() async {
+            let started = task.withLock { $0 }
+            started?.cancel()
+            await started?.value
+        }
+    }
+
     @Test func waitingForABatchEndsWhenItsRowsAreQueuedOrOnCancel() async throws {
         let ledger = WriteBehindLedger(FlakyLedger(), budgets: nil, batchRows: 3)
         // Given the flusher waiting, two rows do not wake it and the third does
-        let returned = Mutex(false)
-        let waiter = Task {
-            await ledger.waitForBatch()
-            returned.withLock { $0 = true }
-        }
+        let waiter = Waiter { await ledger.waitForBatch() }
         try await ledger.record([LedgerContractTests.row("a", at: Self.now), LedgerContractTests.row("b", at: Self.now)])
-        for _ in 0..<200 { await Task.yield() }
-        #expect(!returned.withLock { $0 })
+        #expect(await waiter.isStillWaiting())
         try await ledger.record(LedgerContractTests.row("c", at: Self.now))
-        #expect(await eventually { returned.withLock { $0 } })
-        waiter.cancel()  // frees a waiter the third row failed to wake
-        await waiter.value
+        #expect(await eventually { waiter.hasReturned })
+        await waiter.end()
         // With the batch already queued it returns at once; with fewer rows, a cancel ends the wait
-        await ledger.waitForBatch()
-        try await ledger.flush()
-        let cancelled = Task { await ledger.waitForBatch() }
-        cancelled.cancel()
-        await cancelled.value
-        #expect(ledger.pending.rows == 0)
+        try await Self.returnsAtOnceThenEndsOnCancel(ledger) { await ledger.waitForBatch() }
     }
 
     @Test func waitingForWorkEndsWhenARowOrAReleaseIsQueuedOrOnCancel() async throws {
         let ledger = WriteBehindLedger(FlakyLedger(), budgets: nil, batchRows: 3)
         // Given the flusher waiting on an empty queue, nothing wakes it until a release is queued
-        let firstWoke = Mutex(false)
-        let first = Task {
-            await ledger.waitForWork()
-            firstWoke.withLock { $0 = true }
-        }
-        for _ in 0..<200 { await Task.yield() }
-        #expect(!firstWoke.withLock { $0 })
+        let first = Waiter { await ledger.waitForWork() }
+        #expect(await first.isStillWaiting())
         ledger.releaseAfterDurable("res-1")
-        #expect(await eventually { firstWoke.withLock { $0 } })
-        first.cancel()  // frees a waiter the release failed to wake
-        await first.value
+        #expect(await eventually { first.hasReturned })
+        await first.end()
         // And, once that is written, the next wait ends with the first row (one row, below the batch)
         try await ledger.flush()
-        let secondWoke = Mutex(false)
-        let second = Task {
-            await ledger.waitForWork()
-            secondWoke.withLock { $0 = true }
-        }
-        for _ in 0..<200 { await Task.yield() }
-        #expect(!secondWoke.withLock { $0 })
+        let second = Waiter { await ledger.waitForWork() }
+        #expect(await second.isStillWaiting())
         try await ledger.record(LedgerContractTests.row("a", at: Self.now))
-        #expect(await eventually { secondWoke.withLock { $0 } })
-        second.cancel()
-        await second.value
+        #expect(await eventually { second.hasReturned })
+        await second.end()
         // With work queued it returns at once; on an empty queue a cancel ends the wait
-        await ledger.waitForWork()
+        try await Self.returnsAtOnceThenEndsOnCancel(ledger) { await ledger.waitForWork() }
+    }
+
+    /// `wait` returns at once while what it waits for is queued; after a flush, a cancel ends it.
+    static func returnsAtOnceThenEndsOnCancel(_ ledger: WriteBehindLedger, _ wait: @escaping @Sendable () async -> Void) async throws {
+        await wait()
         try await ledger.flush()
-        let cancelled = Task { await ledger.waitForWork() }
+        let cancelled = Task { await wait() }
         cancelled.cancel()
         await cancelled.value
         #expect(ledger.pending == (0, 0))
