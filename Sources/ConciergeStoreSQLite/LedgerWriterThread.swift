@@ -21,7 +21,7 @@ import Synchronization
 package final class LedgerWriterThread: Sendable {
     private let pool = NIOThreadPool(numberOfThreads: 1)
     /// How many steps the thread's nice value is above the process's (1–19; the value stops at 19).
-    package let steps: Int32
+    private let steps: Int32
     /// The thread's `setpriority` result: nil until it ran, else the `errno` it failed with or 0.
     private let outcome = Mutex<Int32?>(nil)
 

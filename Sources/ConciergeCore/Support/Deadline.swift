@@ -41,4 +41,10 @@ extension Duration {
 
     /// The duration in seconds, as a floating-point number.
     public var inSeconds: Double { inMilliseconds / 1_000 }
+
+    /// The duration in whole nanoseconds (what metrics timers record).
+    public var nanoseconds: Int64 {
+        let (seconds, attoseconds) = self.components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
 }

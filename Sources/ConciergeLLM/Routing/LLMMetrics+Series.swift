@@ -40,8 +40,8 @@ extension LLMMetrics {
                 return (counter, timer, ttftTimer)
             }
             counter.increment()
-            timer.recordNanoseconds(LLMMetrics.nanoseconds(duration))
-            if let ttftTimer, let timeToFirstToken { ttftTimer.recordNanoseconds(LLMMetrics.nanoseconds(timeToFirstToken)) }
+            timer.recordNanoseconds(duration.nanoseconds)
+            if let ttftTimer, let timeToFirstToken { ttftTimer.recordNanoseconds(timeToFirstToken.nanoseconds) }
         }
 
         func usage(_ usage: TokenUsage, cost: MicroUSD) {

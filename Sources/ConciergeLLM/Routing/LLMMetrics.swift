@@ -26,9 +26,9 @@ public final class LLMMetrics: Sendable {
 
     func attempt(deployment: String, model: String, outcome: UsageOutcome, duration: Duration, timeToFirstToken: Duration?) {
         counter(Self.requestsTotal, [("deployment", deployment), ("model", model), ("outcome", outcome.rawValue)]).increment()
-        timer(Self.requestDuration, [("deployment", deployment), ("model", model)]).recordNanoseconds(Self.nanoseconds(duration))
+        timer(Self.requestDuration, [("deployment", deployment), ("model", model)]).recordNanoseconds(duration.nanoseconds)
         if let timeToFirstToken {
-            timer(Self.timeToFirstToken, [("deployment", deployment), ("model", model)]).recordNanoseconds(Self.nanoseconds(timeToFirstToken))
+            timer(Self.timeToFirstToken, [("deployment", deployment), ("model", model)]).recordNanoseconds(timeToFirstToken.nanoseconds)
         }
     }
 
@@ -53,9 +53,4 @@ public final class LLMMetrics: Sendable {
     func timer(_ label: String, _ dimensions: [(String, String)]) -> Timer { timers.handle(label, dimensions) }
 
     private func gauge(_ label: String, _ dimensions: [(String, String)]) -> Gauge { gauges.handle(label, dimensions) }
-
-    static func nanoseconds(_ duration: Duration) -> Int64 {
-        let (seconds, attoseconds) = duration.components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
-    }
 }

@@ -21,7 +21,7 @@ enum ToolHTTP {
         request.headers.add(name: "User-Agent", value: "Concierge")
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         do {
-            let response = try await client.execute(request, timeout: .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000))
+            let response = try await client.execute(request, timeout: .nanoseconds(timeout.nanoseconds))
             let body = try await response.body.collect(upTo: maxBytes)
             return Reply(status: Int(response.status.code), headers: response.headers, body: body)
         } catch let error as NIOTooManyBytesError {

@@ -55,7 +55,7 @@ struct ConciergeServer {
     }
 
     func assemble(signals: Bool = true) async throws -> Assembly {
-        let opened = try StoreFactory.open(configuration, ledgerBehind: configuration.llmLedgerFlushMilliseconds > 0, logger: logger)
+        let opened = try StoreFactory.open(configuration, ledgerBehind: configuration.llmLedgerWritesBehind, logger: logger)
         let models: ModelsFactory.Built
         do {
             models = try await ModelsFactory.build(

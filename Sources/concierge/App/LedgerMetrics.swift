@@ -1,3 +1,4 @@
+import ConciergeCore
 import CoreMetrics
 
 /// The write-behind ledger's metrics: how long each write of queued rows takes, how many rows wait (as of the start
@@ -20,9 +21,6 @@ struct LedgerMetrics: Sendable {
 
     /// `rows` rows are queued (at a write's start and end).
     func queued(rows: Int) { queued.record(rows) }
-    func wrote(in elapsed: Duration) {
-        let (seconds, attoseconds) = elapsed.components
-        duration.recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
-    }
+    func wrote(in elapsed: Duration) { duration.recordNanoseconds(elapsed.nanoseconds) }
     func failed() { failures.increment() }
 }

@@ -56,7 +56,7 @@ enum ModelsFactory {
         )
         // Behind the response (docs/operations.md, "Ledger writes"), or each call waits for its row (group-committed).
         // Only `serve` runs a flusher; the separate worker and `ask` write inline.
-        let writeBehind = writeBehind && configuration.llmLedgerFlushMilliseconds > 0 ? ledger.map {
+        let writeBehind = writeBehind && configuration.llmLedgerWritesBehind ? ledger.map {
             WriteBehindLedger($0, budgets: budgets, batchRows: configuration.llmLedgerBatchRows)
         } : nil
         let routerLedger: (any UsageLedger)? = writeBehind ?? ledger.map(GroupCommitLedger.init)

@@ -80,6 +80,8 @@ struct AppConfiguration: Sendable, Equatable {
     var llmCacheTTLSeconds = 3600.0
     /// Ledger rows are written behind the response every this many milliseconds; 0: each call waits for its row.
     var llmLedgerFlushMilliseconds = 50
+    /// Whether `serve` writes ledger rows behind the response (a flusher and, on SQLite, its low-priority writer).
+    var llmLedgerWritesBehind: Bool { llmLedgerFlushMilliseconds > 0 }
     /// ... or as soon as this many rows wait, if that comes first.
     var llmLedgerBatchRows = 32
     /// Nice steps above the process for the thread that writes those rows to SQLite (0: GRDB's queue, at the calls'
